@@ -1,0 +1,220 @@
+"""Recorded crime: force extracts, month by month, from landing to the star schema.
+
+crime_extracts (ingest) -> validated_crime_extracts (validation, GX suite as blocking checks)
+-> fact_recorded_crime (warehouse). A month is the unit of delivery and of load: a re-delivered
+month replaces that month, for the forces delivered, in one transaction.
+"""
+
+
+import pandas as pd
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    Failure,
+    MetadataValue,
+    Output,
+    asset,
+    asset_check,
+)
+
+from assets.errors import RejectedFile
+from assets.landing import FORCE_CRIMES
+from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS, read_force_csv
+from assets.partitions import month_of, monthly_partitions
+from assets.reference import dim_date, dim_force, dim_geography, dim_offence
+from assets.sql import create_staging_view, model_sql, table_metadata
+from assets.validation import check_results, check_specs, rejections_by_file, validate
+from pipelines.resources import LandingFolder, Warehouse
+
+SUITE = "recorded_crime"
+FACT_TABLE = "core.fact_recorded_crime"
+LOADED_FILES_TABLE = "meta.loaded_files"
+
+
+def _preview(frame: pd.DataFrame) -> MetadataValue:
+    return MetadataValue.md(frame.head(10).to_markdown(index=False) if len(frame) else "(no rows)")
+
+
+@asset(
+    group_name="ingest",
+    partitions_def=monthly_partitions,
+    description="The month's force crime extracts (force/crimes/<force>-crimes-<YYYY-MM>.csv) as delivered: "
+    "every field as text, with the file and row each came from.",
+)
+def crime_extracts(context: AssetExecutionContext, landing: LandingFolder) -> Output[pd.DataFrame]:
+    month = month_of(context.partition_key)
+    for path in landing.misnamed(FORCE_CRIMES):
+        context.log.warning(f"{path.name}: not loaded: the name does not follow "
+                            f"<force>-crimes-<YYYY-MM>.csv with a force slug from reference/forces.csv")
+    files = landing.files_for_month(FORCE_CRIMES, month)
+    frames, rejected, file_rows = [], [], {}
+    for file in files:
+        try:
+            frame = read_force_csv(file.path, RECORDED_CRIME_COLUMNS)
+        except RejectedFile as error:
+            where = landing.quarantine(file.path, str(error))
+            context.log.error(f"{error} (moved to {where})")
+            rejected.append(str(error))
+            continue
+        frame["force_code"] = file.force_code
+        frame["file_month"] = month
+        frame["file_sha256"] = file.sha256()
+        frames.append(frame)
+        file_rows[file.path.name] = len(frame)
+    if rejected:
+        raise Failure(
+            description=f"{len(rejected)} crime extract(s) for {month} rejected and quarantined; the month "
+            "keeps its previous data:\n" + "\n".join(rejected),
+            metadata={"rejected": MetadataValue.json(rejected)},
+        )
+    columns = [*RECORDED_CRIME_COLUMNS, "source_file", "source_row", "force_code", "file_month", "file_sha256"]
+    extracts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return Output(
+        extracts,
+        metadata={
+            "month": month,
+            "files": MetadataValue.json(file_rows),
+            "dagster/row_count": len(extracts),
+            "preview": _preview(extracts),
+        },
+    )
+
+
+@asset(
+    group_name="validation",
+    partitions_def=monthly_partitions,
+    deps=[dim_offence],
+    check_specs=check_specs(SUITE, "validated_crime_extracts"),
+    description="The month's crime extracts that passed the recorded_crime Great Expectations suite "
+    "(expectations/recorded_crime.json). A critical failure blocks the load and quarantines the file.",
+)
+def validated_crime_extracts(
+    context: AssetExecutionContext, crime_extracts: pd.DataFrame, landing: LandingFolder, warehouse: Warehouse
+):
+    month = month_of(context.partition_key)
+    with warehouse.get_connection() as conn:
+        offence_codes = [row[0] for row in conn.execute("select offence_code from core.dim_offence").fetchall()]
+    outcomes = validate(
+        crime_extracts,
+        SUITE,
+        {"offence_codes": offence_codes, "file_month_regex": rf"^{month}-\d{{2}}$"},
+    )
+    rejections = rejections_by_file(outcomes)
+    for file_name, reasons in rejections.items():
+        names = crime_extracts["source_file"].unique() if file_name == "*" else [file_name]
+        for name in names:
+            path = landing.path / FORCE_CRIMES.folder / name
+            if path.exists():
+                where = landing.quarantine(path, "\n".join(reasons))
+                context.log.error(f"{name} rejected, moved to {where}:\n" + "\n".join(reasons))
+    yield Output(
+        crime_extracts,
+        metadata={
+            "month": month,
+            "dagster/row_count": len(crime_extracts),
+            "expectations_passed": sum(o.success for o in outcomes),
+            "expectations_failed": sum(not o.success for o in outcomes),
+            "rejected_files": MetadataValue.json(sorted(rejections)),
+        },
+    )
+    yield from check_results(outcomes, "validated_crime_extracts")
+
+
+@asset(
+    group_name="warehouse",
+    partitions_def=monthly_partitions,
+    deps=[dim_force, dim_offence, dim_geography, dim_date],
+    description="core.fact_recorded_crime: one row per crime record (cancelled kept, never counted), keyed "
+    "to force, date, offence and LSOA, with the file and row it came from.",
+)
+def fact_recorded_crime(
+    context: AssetExecutionContext, validated_crime_extracts: pd.DataFrame, warehouse: Warehouse
+) -> Output[None]:
+    month = month_of(context.partition_key)
+    frame = validated_crime_extracts
+    files = (
+        frame.groupby(["source_file", "force_code", "file_sha256"], as_index=False).size()
+        if len(frame) else pd.DataFrame(columns=["source_file", "force_code", "file_sha256", "size"])
+    )
+    with warehouse.transaction() as conn:
+        conn.register("validated_crime_extracts", frame)
+        create_staging_view(conn, "stg_recorded_crime")
+        fact_sql = model_sql("fact_recorded_crime")
+        conn.execute(f"create table if not exists {FACT_TABLE} as select * from ({fact_sql}) limit 0")
+        conn.execute(
+            f"create table if not exists {LOADED_FILES_TABLE} (source varchar, file_name varchar, "
+            "force_code varchar, period date, sha256 varchar, rows integer, loaded_at timestamp, run_id varchar)"
+        )
+        forces = sorted(files["force_code"].unique())
+        replaced = 0
+        if forces:
+            replaced = conn.execute(
+                f"delete from {FACT_TABLE} where month = ?::date and list_contains(?::varchar[], force_code)",
+                [f"{month}-01", forces],
+            ).fetchone()[0]
+            conn.execute(f"insert into {FACT_TABLE} select * from ({fact_sql})")
+            conn.execute(
+                f"delete from {LOADED_FILES_TABLE} where source = ? and period = ?::date"
+                " and list_contains(?::varchar[], force_code)",
+                [FORCE_CRIMES.name, f"{month}-01", forces],
+            )
+            conn.executemany(
+                f"insert into {LOADED_FILES_TABLE} values (?, ?, ?, ?::date, ?, ?, now(), ?)",
+                [[FORCE_CRIMES.name, r.source_file, r.force_code, f"{month}-01", r.file_sha256, int(r.size),
+                  context.run_id] for r in files.itertuples()],
+            )
+        conn.unregister("validated_crime_extracts")
+        metadata = table_metadata(conn, FACT_TABLE, f"month = date '{month}-01'")
+        cancelled = conn.execute(
+            f"select count(*) filter (where not is_counted) from {FACT_TABLE} where month = ?::date", [f"{month}-01"]
+        ).fetchone()[0]
+    context.log.info(f"{month}: {len(frame)} rows loaded for {forces or 'no force'}, {replaced} replaced")
+    return Output(
+        None,
+        metadata={**metadata, "rows_replaced": int(replaced), "cancelled_records": int(cancelled),
+                  "forces": MetadataValue.json(forces)},
+    )
+
+
+@asset_check(asset=fact_recorded_crime, blocking=True,
+             description="A crime reference appears once per force across all months: nothing counted twice.")
+def fact_recorded_crime_unique_references(warehouse: Warehouse) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        duplicates = conn.execute(
+            f"select force_code, crime_reference, list(source_file order by source_file) as files "
+            f"from {FACT_TABLE} group by all having count(*) > 1 limit 20"
+        ).df()
+    return AssetCheckResult(
+        passed=duplicates.empty,
+        metadata={"duplicates_shown": MetadataValue.md(duplicates.to_markdown(index=False) if len(duplicates)
+                                                        else "none")},
+    )
+
+
+@asset_check(asset=fact_recorded_crime, blocking=True,
+             description="Every crime's offence code is in the offence dimension.")
+def fact_recorded_crime_offences_resolve(warehouse: Warehouse) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        unknown = conn.execute(
+            f"select count(*) from {FACT_TABLE} anti join core.dim_offence using (offence_code)"
+        ).fetchone()[0]
+    return AssetCheckResult(passed=unknown == 0, metadata={"unknown_offence_codes": int(unknown)})
+
+
+@asset_check(asset=fact_recorded_crime,
+             description="Crimes with an LSOA that is not in the geography dimension or lies outside the "
+             "force's area (warning: geography breakdowns only).")
+def fact_recorded_crime_geography_resolves(warehouse: Warehouse) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        rows, unknown, outside = conn.execute(
+            f"select count(*), count(*) filter (where lsoa_code is not null and not is_lsoa_known), "
+            f"count(*) filter (where g.force_code is not null and g.force_code <> f.force_code) "
+            f"from {FACT_TABLE} f left join core.dim_geography g using (lsoa_code)"
+        ).fetchone()
+    share = (unknown + outside) / rows if rows else 0.0
+    return AssetCheckResult(
+        passed=share < 0.01,
+        severity=AssetCheckSeverity.WARN,
+        metadata={"rows": int(rows), "unknown_lsoa": int(unknown), "lsoa_outside_force_area": int(outside)},
+    )

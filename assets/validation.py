@@ -1,0 +1,158 @@
+"""Great Expectations suites (stored as JSON in expectations/) run over a landed DataFrame.
+
+GX 1.x runs here, inside our own Dagster code, not through dagster-ge (built for GX < 1 and
+pandas < 3). Each expectation carries in its `meta` the Dagster check name, a severity and the rule
+in words; `critical` expectations become blocking asset checks, so a failure stops the load.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue
+
+SUITES_DIR = Path(__file__).resolve().parents[1] / "expectations"
+INDEX_COLUMNS = ["source_file", "source_row"]
+EXAMPLES_SHOWN = 5
+
+
+@cache
+def load_suite(name: str) -> dict[str, Any]:
+    return json.loads((SUITES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def check_specs(suite_name: str, asset: str) -> list[AssetCheckSpec]:
+    """One Dagster check per expectation; critical ones block downstream assets."""
+    return [
+        AssetCheckSpec(
+            name=exp["meta"]["check_name"],
+            asset=AssetKey(asset),
+            description=exp["meta"]["rule"],
+            blocking=exp["meta"]["severity"] == "critical",
+        )
+        for exp in load_suite(suite_name)["expectations"]
+    ]
+
+
+@dataclass
+class ExpectationOutcome:
+    check_name: str
+    rule: str
+    critical: bool
+    success: bool
+    element_count: int
+    unexpected_count: int
+    rows_failing_by_file: dict[str, int] = field(default_factory=dict)
+    examples_by_file: dict[str, list[str]] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def failing_files(self) -> list[str]:
+        return sorted(self.rows_failing_by_file)
+
+    def message(self, file: str | None = None) -> str:
+        """The rule and the first failing rows (of one file, or of all)."""
+        if self.success:
+            return f"{self.check_name}: passed ({self.rule})"
+        if self.error:
+            return f"{self.check_name} could not run: {self.error}"
+        files = [file] if file else self.failing_files
+        examples = [e for name in files for e in self.examples_by_file.get(name, [])][:EXAMPLES_SHOWN]
+        failing = sum(self.rows_failing_by_file.get(name, 0) for name in files) or self.unexpected_count
+        more = failing - len(examples)
+        tail = f"; and {more} more row(s)" if more > 0 else ""
+        return f"{self.check_name} failed: {self.rule}. {'; '.join(examples)}{tail}"
+
+
+def _describe(index_row: Mapping[str, Any], column: str | None) -> str:
+    where = f"{index_row.get('source_file')} row {index_row.get('source_row')}"
+    if column is None:
+        return where
+    return f"{where}, column '{column}': {index_row.get(column)!r}"
+
+
+def validate(
+    frame: pd.DataFrame, suite_name: str, parameters: Mapping[str, Any] | None = None
+) -> list[ExpectationOutcome]:
+    """Run a stored suite over a frame that carries source_file and source_row columns."""
+    import great_expectations as gx  # import costs seconds and 100 MB: only when validating
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    suite_json = load_suite(suite_name)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch_definition = (
+        context.data_sources.add_pandas("landing")
+        .add_dataframe_asset(name=suite_name)
+        .add_batch_definition_whole_dataframe("whole_file")
+    )
+    suite = gx.ExpectationSuite(**json.loads(json.dumps(suite_json)))
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(
+        suite,
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS},
+        expectation_parameters=dict(parameters or {}),
+    )
+    outcomes = []
+    for item in result.results:
+        meta = item.expectation_config.meta
+        kwargs = item.expectation_config.kwargs
+        details = item.result or {}
+        column = kwargs.get("column") or kwargs.get("column_A")
+        index_rows: Sequence[Mapping[str, Any]] = details.get("unexpected_index_list") or []
+        raised = item.exception_info.get("raised_exception") if isinstance(item.exception_info, dict) else False
+        outcome = ExpectationOutcome(
+            check_name=meta["check_name"],
+            rule=meta["rule"],
+            critical=meta["severity"] == "critical",
+            success=bool(item.success),
+            element_count=int(details.get("element_count") or len(frame)),
+            unexpected_count=int(details.get("unexpected_count") or 0),
+        )
+        if raised:
+            outcome.success = False
+            outcome.error = str(item.exception_info.get("exception_message"))
+        for index_row in index_rows:
+            name = str(index_row.get("source_file"))
+            outcome.rows_failing_by_file[name] = outcome.rows_failing_by_file.get(name, 0) + 1
+            examples = outcome.examples_by_file.setdefault(name, [])
+            if len(examples) < EXAMPLES_SHOWN:
+                examples.append(_describe(index_row, column))
+        outcomes.append(outcome)
+    return outcomes
+
+
+def check_results(outcomes: Sequence[ExpectationOutcome], asset: str) -> list[AssetCheckResult]:
+    return [
+        AssetCheckResult(
+            asset_key=AssetKey(asset),
+            check_name=outcome.check_name,
+            passed=outcome.success,
+            severity=AssetCheckSeverity.ERROR if outcome.critical else AssetCheckSeverity.WARN,
+            description=outcome.message(),
+            metadata={
+                "rule": outcome.rule,
+                "rows_checked": outcome.element_count,
+                "rows_failing": outcome.unexpected_count,
+                "rows_failing_by_file": MetadataValue.json(outcome.rows_failing_by_file),
+            },
+        )
+        for outcome in outcomes
+    ]
+
+
+def rejections_by_file(outcomes: Sequence[ExpectationOutcome]) -> dict[str, list[str]]:
+    """For each file that broke a critical expectation, the messages that say where and why."""
+    reasons: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        if outcome.critical and not outcome.success:
+            # An expectation that could not run (or a table-level one) condemns every file.
+            for name in outcome.failing_files or ["*"]:
+                reasons.setdefault(name, []).append(outcome.message(None if name == "*" else name))
+    return reasons

@@ -1,0 +1,21 @@
+"""The one Definitions object: every asset, check, job and resource of the project."""
+
+from __future__ import annotations
+
+from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
+
+from assets import marts, recorded_crime, reference
+from pipelines.jobs import all_jobs
+from pipelines.resources import LandingFolder, landing_path, make_warehouse
+
+ASSET_MODULES = [reference, recorded_crime, marts]
+
+defs = Definitions(
+    assets=load_assets_from_modules(ASSET_MODULES),
+    asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
+    jobs=all_jobs,
+    resources={
+        "warehouse": make_warehouse(),
+        "landing": LandingFolder(root=str(landing_path())),
+    },
+)

@@ -1,0 +1,85 @@
+"""Resources: the warehouse and the landing folder, configured here, never global."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from dagster import ConfigurableResource
+from dagster_duckdb import DuckDBResource
+
+from assets import landing
+from assets.landing import LandedFile, SourceLayout
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "policing.duckdb"
+DEFAULT_LANDING = PROJECT_DIR / "warehouse" / "sample-landing"
+SCHEMAS = ("core", "marts", "meta")
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("POLICING_WAREHOUSE_PATH", DEFAULT_WAREHOUSE))
+
+
+def landing_path() -> Path:
+    return Path(os.environ.get("POLICING_LANDING_DIR", DEFAULT_LANDING))
+
+
+class Warehouse(DuckDBResource):
+    """The DuckDB warehouse. Writers go through `transaction()` so that a failed step, or a
+    killed process, leaves every table as it was (DuckDB rolls back uncommitted work)."""
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        with super().get_connection() as conn:
+            try:
+                for schema in SCHEMAS:
+                    conn.execute(f"create schema if not exists {schema}")
+                yield conn
+            finally:
+                conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.get_connection() as conn:
+            conn.execute("begin transaction")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("rollback")
+                raise
+            conn.execute("commit")
+
+
+def make_warehouse(path: Path | None = None) -> Warehouse:
+    return Warehouse(
+        database=str(path or warehouse_path()),
+        # duckdb 2 files stay readable by analysts' duckdb 1.x tools
+        connection_config={"storage_compatibility_version": "v1.0.0"},
+    )
+
+
+class LandingFolder(ConfigurableResource):
+    """The folder files are delivered to, laid out as in SOURCES.md."""
+
+    root: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.root)
+
+    def files(self, layout: SourceLayout) -> list[LandedFile]:
+        return landing.discover(self.path, layout)
+
+    def files_for_month(self, layout: SourceLayout, month: str) -> list[LandedFile]:
+        return [f for f in self.files(layout) if f.month == month]
+
+    def misnamed(self, layout: SourceLayout) -> list[Path]:
+        return landing.misnamed(self.path, layout)
+
+    def quarantine(self, file: Path, reason: str) -> Path:
+        return landing.quarantine(self.path, file, reason)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# One entry point for people and CI. On a fresh machine (Python 3.11 and pip) it creates .venv
+# inside the clone and installs the project the first time, then:
+#   bash run.sh pipeline   run the main job on the bundled sample data (or POLICING_LANDING_DIR)
+#   bash run.sh test       run the test suite
+#   bash run.sh ui         open the Dagster UI (http://localhost:3000) on the same warehouse and run history
+set -euo pipefail
+cd "$(dirname "$0")"
+VENV="${POLICING_VENV:-.venv}"
+export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/warehouse/dagster-home}"
+
+setup() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        echo "creating $VENV"
+        python3 -m venv "$VENV"
+    fi
+    local stamp
+    stamp="$VENV/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        echo "installing the project into $VENV (first run only; a few minutes)"
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet -e ".[dev]"
+        rm -f "$VENV"/.installed-*
+        touch "$stamp"
+    fi
+    mkdir -p "$DAGSTER_HOME"
+}
+
+command="${1:-}"
+[ $# -gt 0 ] && shift
+case "$command" in
+    pipeline) setup; exec "$VENV/bin/python" -m pipelines.main "$@" ;;
+    test) setup; exec "$VENV/bin/python" -m pytest "$@" ;;
+    ui) setup; exec "$VENV/bin/dagster" dev -w workspace.yaml "$@" ;;
+    *) echo "usage: bash run.sh pipeline|test|ui [args]" >&2; exit 2 ;;
+esac

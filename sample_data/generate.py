@@ -1,0 +1,61 @@
+"""The bundled sample landing folder: generated, deterministic, calibrated (see each module).
+
+    python -m sample_data.generate --out DIR [--scale 0.02]
+
+The main job calls ensure_sample_landing() on the default folder: it regenerates only when the
+generator code changed, so repeated runs reuse the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+from pathlib import Path
+
+from sample_data.crimes import write_crime_extracts
+
+SAMPLE_DIR = Path(__file__).resolve().parent
+STAMP = ".sample-version"
+
+
+def generator_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(SAMPLE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(SAMPLE_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def write_sample_landing(out: Path, scale: float = 1.0, force_slug: str = "west-midlands") -> None:
+    """Every source of the landing contract that the sample covers, for one force."""
+    write_crime_extracts(out, force_slug=force_slug, scale=scale)
+
+
+def ensure_sample_landing(out: Path) -> bool:
+    """(Re)generate the sample landing folder if absent or stale; True when it wrote files."""
+    version = generator_version()
+    stamp = out / STAMP
+    if stamp.exists() and stamp.read_text().strip() == version:
+        return False
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    write_sample_landing(out)
+    stamp.write_text(version + "\n")
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--force", default="west-midlands")
+    args = parser.parse_args()
+    write_sample_landing(args.out, scale=args.scale, force_slug=args.force)
+    print(f"sample landing folder written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

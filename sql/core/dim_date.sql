@@ -1,0 +1,22 @@
+-- Calendar and financial (April to March) date dimension, one row a day.
+with days as (
+    select cast(d as date) as date
+    from range(date '2010-01-01', date '2031-01-01', interval 1 day) as t(d)
+)
+
+select
+    cast(strftime(date, '%Y%m%d') as integer)               as date_key,
+    date,
+    year(date)                                             as calendar_year,
+    month(date)                                            as month_of_year,
+    strftime(date, '%B')                                   as month_name,
+    cast(date_trunc('month', date) as date)                as month_start,
+    last_day(date)                                         as month_end,
+    quarter(date)                                          as calendar_quarter,
+    last_day(cast(date_trunc('quarter', date) as date) + interval 2 month) as quarter_end,
+    case when month(date) >= 4 then year(date) else year(date) - 1 end as financial_year_start,
+    printf('%d/%02d',
+        case when month(date) >= 4 then year(date) else year(date) - 1 end,
+        (case when month(date) >= 4 then year(date) + 1 else year(date) end) % 100) as financial_year,
+    ((month(date) + 8) % 12) // 3 + 1                      as financial_quarter
+from days

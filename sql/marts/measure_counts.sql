@@ -1,0 +1,102 @@
+-- Monthly numerator (and denominator, for percent measures) of every measure, per force.
+-- THIS is where each measure is defined: one line per measure in recorded_crime_counts.
+-- A month a source delivered has a row for every one of its measures, zero included, so a month
+-- with no homicides is told apart from a month with no data.
+with counted_crimes as (
+    select
+        crimes.force_code,
+        crimes.month,
+        crimes.offence_code,
+        crimes.victim_age,
+        crimes.is_knife_or_sharp_instrument,
+        crimes.is_online,
+        offences.offence_subgroup,
+        offences.offence_group,
+        offences.is_knife_selected_offence
+    from core.fact_recorded_crime as crimes
+    inner join core.dim_offence as offences using (offence_code)
+    where crimes.is_counted
+),
+
+recorded_crime_months as (
+    -- every month a force delivered an extract, even one holding only cancelled records
+    select distinct force_code, month from core.fact_recorded_crime
+),
+
+recorded_crime_counts as (
+    select
+        force_code,
+        month,
+        count(*) filter (where offence_subgroup = 'Homicide')                           as homicide,
+        count(*) filter (where offence_subgroup = 'Violence with injury')               as violence_with_injury,
+        count(*) filter (where is_knife_selected_offence and is_knife_or_sharp_instrument) as knife_crime,
+        count(*) filter (where offence_group = 'Possession of weapons offences')        as possession_of_weapons,
+        count(*) filter (where offence_subgroup in ('Domestic burglary', 'Non-domestic burglary')) as burglary,
+        count(*) filter (where offence_subgroup = 'Domestic burglary')                  as residential_burglary,
+        count(*) filter (where offence_group = 'Robbery')                               as robbery,
+        count(*) filter (where offence_group = 'Robbery' and victim_age < 25)           as robbery_u25_victims,
+        count(*) filter (where offence_subgroup in ('Theft from a vehicle', 'Theft of a motor vehicle',
+                                                    'Vehicle interference'))            as vehicle_offences,
+        count(*) filter (where offence_subgroup = 'Theft from the person')              as theft_from_person,
+        count(*) filter (where offence_subgroup in ('Domestic burglary', 'Theft from the person',
+                                                    'Theft from a vehicle', 'Theft of a motor vehicle',
+                                                    'Vehicle interference')
+                            or offence_code = '34B')                                    as neighbourhood_crime,
+        count(*) filter (where is_online)                                               as online_crime,
+        count(*)                                                                        as all_recorded_crime
+    from counted_crimes
+    group by force_code, month
+),
+
+recorded_crime_months_filled as (
+    select
+        months.force_code,
+        months.month,
+        coalesce(counts.homicide, 0)              as homicide,
+        coalesce(counts.violence_with_injury, 0)  as violence_with_injury,
+        coalesce(counts.knife_crime, 0)           as knife_crime,
+        coalesce(counts.possession_of_weapons, 0) as possession_of_weapons,
+        coalesce(counts.burglary, 0)              as burglary,
+        coalesce(counts.residential_burglary, 0)  as residential_burglary,
+        coalesce(counts.robbery, 0)               as robbery,
+        coalesce(counts.robbery_u25_victims, 0)   as robbery_u25_victims,
+        coalesce(counts.vehicle_offences, 0)      as vehicle_offences,
+        coalesce(counts.theft_from_person, 0)     as theft_from_person,
+        coalesce(counts.neighbourhood_crime, 0)   as neighbourhood_crime,
+        coalesce(counts.online_crime, 0)          as online_crime,
+        coalesce(counts.all_recorded_crime, 0)    as all_recorded_crime
+    from recorded_crime_months as months
+    left join recorded_crime_counts as counts using (force_code, month)
+),
+
+recorded_crime_measures as (
+    unpivot (select * exclude (all_recorded_crime) from recorded_crime_months_filled)
+    on columns(* exclude (force_code, month))
+    into name measure_id value numerator
+),
+
+online_crime_share as (
+    select force_code, month, 'online_crime_share' as measure_id,
+           online_crime as numerator, all_recorded_crime as denominator
+    from recorded_crime_months_filled
+),
+
+all_measures as (
+    select force_code, month, measure_id, cast(numerator as double) as numerator,
+           cast(null as double) as denominator, false as is_suppressed
+    from recorded_crime_measures
+    union all
+    select force_code, month, measure_id, numerator, denominator, false
+    from online_crime_share
+)
+
+select
+    all_measures.force_code,
+    all_measures.measure_id,
+    all_measures.month,
+    all_measures.numerator,
+    all_measures.denominator,
+    all_measures.is_suppressed,
+    measures.source_id
+from all_measures
+inner join core.dim_measure as measures using (measure_id)

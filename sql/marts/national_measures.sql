@@ -1,0 +1,158 @@
+-- The National Crime and Policing Measures scorecard: one row per force, quarter and measure.
+-- Each measure is taken over the 12 months ending at quarter end less the source's lag (or
+-- earlier where the data stop), against the national baseline, the 12 months to June 2019.
+-- Rates and shares are recomputed from counts over the window, never averaged from monthly rates.
+with counts as (
+    select * from marts.measure_counts
+),
+
+measures as (
+    select * from core.dim_measure
+),
+
+baseline as (
+    select date '2018-07-01' as baseline_start, date '2019-06-30' as baseline_end
+),
+
+coverage as (
+    -- the months each force has delivered for each measure
+    select force_code, measure_id, min(month) as first_month, max(month) as last_month
+    from counts
+    group by force_code, measure_id
+),
+
+force_quarters as (
+    -- every quarter a force's data covers: from its first month's quarter to the last complete one
+    select
+        force_code,
+        cast(last_day(q + interval 2 month) as date) as quarter_end
+    from (
+        select force_code, min(first_month) as first_month, max(last_month) as last_month
+        from coverage
+        group by force_code
+    ) as spans,
+    lateral (
+        select unnest(range(date_trunc('quarter', spans.first_month),
+                            date_trunc('quarter', spans.last_month) + interval 1 day,
+                            interval 3 month)) as q
+    ) as quarters
+    where last_day(q + interval 2 month) <= last_day(spans.last_month)
+),
+
+windows as (
+    select
+        force_quarters.force_code,
+        force_quarters.quarter_end,
+        measures.measure_id,
+        coverage.first_month,
+        cast(least(date_trunc('month', force_quarters.quarter_end) - to_months(measures.lag_months),
+                   coverage.last_month) as date) as window_end_month
+    from force_quarters
+    inner join coverage using (force_code)
+    inner join measures using (measure_id)
+),
+
+windows_with_periods as (
+    select
+        *,
+        cast(window_end_month - interval 11 month as date) as window_start,
+        cast(last_day(window_end_month) as date)           as window_end,
+        cast(window_end_month - interval 2 month as date)  as last_quarter_start,
+        cast(window_end_month - interval 23 month as date) as previous_start,
+        cast(window_end_month - interval 12 month as date) as previous_end_month
+    from windows
+    -- a quarter earlier than the measure's first month has nothing to report
+    where window_end_month >= first_month
+),
+
+aggregated as (
+    select
+        w.force_code,
+        w.quarter_end,
+        w.measure_id,
+        w.window_start,
+        w.window_end,
+        sum(c.numerator)   filter (where c.month between w.window_start and w.window_end_month)  as window_numerator,
+        sum(c.denominator) filter (where c.month between w.window_start and w.window_end_month)  as window_denominator,
+        count(c.month)     filter (where c.month between w.window_start and w.window_end_month)  as window_months,
+        count(c.month)     filter (where c.month between w.window_start and w.window_end_month
+                                     and c.is_suppressed)                                        as window_suppressed,
+        sum(c.numerator)   filter (where c.month between b.baseline_start and b.baseline_end)     as baseline_numerator,
+        sum(c.denominator) filter (where c.month between b.baseline_start and b.baseline_end)     as baseline_denominator,
+        count(c.month)     filter (where c.month between b.baseline_start and b.baseline_end)     as baseline_months,
+        sum(c.numerator)   filter (where c.month between w.previous_start and w.previous_end_month) as previous_numerator,
+        sum(c.denominator) filter (where c.month between w.previous_start and w.previous_end_month) as previous_denominator,
+        count(c.month)     filter (where c.month between w.previous_start and w.previous_end_month
+                                     and not c.is_suppressed)                                     as previous_months,
+        sum(c.numerator)   filter (where c.month between w.last_quarter_start and w.window_end_month) as last_quarter_numerator,
+        sum(c.denominator) filter (where c.month between w.last_quarter_start and w.window_end_month) as last_quarter_denominator,
+        count(c.month)     filter (where c.month between w.last_quarter_start and w.window_end_month
+                                     and not c.is_suppressed)                                     as last_quarter_months
+    from windows_with_periods as w
+    cross join baseline as b
+    left join counts as c
+        on c.force_code = w.force_code and c.measure_id = w.measure_id
+    group by all
+),
+
+valued as (
+    select
+        aggregated.*,
+        measures.unit,
+        case when measures.unit = 'percent'
+             then 100.0 * window_numerator / nullif(window_denominator, 0)
+             else window_numerator end as value,
+        case when baseline_months = 0 then null
+             when measures.unit = 'percent'
+             then 100.0 * baseline_numerator / nullif(baseline_denominator, 0)
+             else baseline_numerator end as baseline_value,
+        -- a previous year or last quarter with a gap would understate the figure: left empty
+        case when previous_months < 12 then null
+             when measures.unit = 'percent'
+             then 100.0 * previous_numerator / nullif(previous_denominator, 0)
+             else previous_numerator end as previous_value,
+        case when last_quarter_months < 3 then null
+             when measures.unit = 'percent'
+             then 100.0 * last_quarter_numerator / nullif(last_quarter_denominator, 0)
+             else last_quarter_numerator end as last_quarter_value
+    from aggregated
+    inner join core.dim_measure as measures using (measure_id)
+)
+
+select
+    valued.force_code,
+    valued.quarter_end,
+    measures.priority,
+    valued.measure_id,
+    measures.measure_name,
+    measures.unit,
+    valued.window_start,
+    valued.window_end,
+    valued.value,
+    baseline.baseline_start,
+    baseline.baseline_end,
+    valued.baseline_value,
+    valued.value - valued.baseline_value                                  as change,
+    100.0 * (valued.value - valued.baseline_value) / nullif(valued.baseline_value, 0) as pct_change,
+    valued.previous_value,
+    valued.last_quarter_value,
+    measures.polarity,
+    case
+        when valued.baseline_value is null or valued.baseline_value = 0 then null
+        when abs(100.0 * (valued.value - valued.baseline_value) / valued.baseline_value) < measures.stable_band_pct
+            then 'stable'
+        when (valued.value < valued.baseline_value) = (measures.polarity = 'lower_is_better') then 'improving'
+        else 'worsening'
+    end                                                                   as direction,
+    measures.source_label                                                 as source,
+    concat_ws('; ',
+        case when valued.window_months < 12 then 'months_missing=' || (12 - valued.window_months) end,
+        case when valued.window_suppressed > 0 then 'suppressed_months=' || valued.window_suppressed end,
+        case when valued.baseline_months between 1 and 11
+             then 'baseline_months_missing=' || (12 - valued.baseline_months) end,
+        case when valued.baseline_months = 0 then 'no_baseline' end
+    )                                                                     as quality_flags
+from valued
+inner join core.dim_measure as measures using (measure_id)
+cross join baseline
+order by valued.force_code, valued.quarter_end, measures.display_order

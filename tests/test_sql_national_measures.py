@@ -1,0 +1,126 @@
+"""marts.national_measures on hand-made monthly counts, every expected figure worked out by hand."""
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+
+from assets.sql import build_table
+
+FORCE = "E23000014"
+
+
+def months(first: str, last: str) -> list[date]:
+    y, m = map(int, first.split("-"))
+    ly, lm = map(int, last.split("-"))
+    out = []
+    while (y, m) <= (ly, lm):
+        out.append(date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def in_range(month: date, first: str, last: str) -> bool:
+    return month in months(first, last)
+
+
+@pytest.fixture(scope="module")
+def conn():
+    con = duckdb.connect()
+    for schema in ("core", "marts"):
+        con.execute(f"create schema {schema}")
+    build_table(con, "dim_measure")
+    rows = []
+    for month in months("2018-04", "2022-03"):
+        # homicide: 2 a month in the baseline year, 3 a month in 2021/22, 1 otherwise; June 2021 missing
+        if month == date(2021, 6, 1):
+            pass
+        else:
+            homicides = 2 if in_range(month, "2018-07", "2019-06") else 3 if month >= date(2021, 4, 1) else 1
+            rows.append((FORCE, "homicide", month, homicides, None, False, "recorded_crime"))
+        # online share: 1 in 50 in the baseline year, 5 in 50 from April 2021, 2 in 50 otherwise
+        online = 1 if in_range(month, "2018-07", "2019-06") else 5 if month >= date(2021, 4, 1) else 2
+        rows.append((FORCE, "online_crime_share", month, online, 50, False, "recorded_crime"))
+    # HES, published a month behind: data to February 2022, 10 a month, 20 in the baseline year,
+    # August 2021 suppressed
+    for month in months("2018-04", "2022-02"):
+        if month == date(2021, 8, 1):
+            rows.append((FORCE, "hospital_admissions_sharp_object_u25", month, None, None, True, "hes"))
+        else:
+            value = 20 if in_range(month, "2018-07", "2019-06") else 10
+            rows.append((FORCE, "hospital_admissions_sharp_object_u25", month, value, None, False, "hes"))
+    con.execute(
+        "create table marts.measure_counts (force_code varchar, measure_id varchar, month date, "
+        "numerator double, denominator double, is_suppressed boolean, source_id varchar)"
+    )
+    con.executemany("insert into marts.measure_counts values (?, ?, ?, ?, ?, ?, ?)", rows)
+    build_table(con, "national_measures")
+    yield con
+    con.close()
+
+
+def row(conn, measure: str, quarter_end: str) -> dict:
+    frame = conn.execute(
+        "select * from marts.national_measures where force_code = ? and measure_id = ? and quarter_end = ?",
+        [FORCE, measure, quarter_end],
+    ).df()
+    assert len(frame) == 1, frame
+    return frame.iloc[0].to_dict()
+
+
+def test_quarters_run_from_first_month_to_last_complete_quarter(conn):
+    quarters = [r[0] for r in conn.execute(
+        "select distinct quarter_end from marts.national_measures where measure_id = 'homicide' order by 1"
+    ).fetchall()]
+    assert quarters[0] == date(2018, 6, 30)
+    assert quarters[-1] == date(2022, 3, 31)
+    assert len(quarters) == 16  # four years of quarters, 2018/19 to 2021/22
+
+
+def test_count_measure_window_baseline_previous_and_last_quarter(conn):
+    r = row(conn, "homicide", "2022-03-31")
+    assert (r["window_start"].date(), r["window_end"].date()) == (date(2021, 4, 1), date(2022, 3, 31))
+    assert r["value"] == 33  # 11 months x 3, June 2021 missing
+    assert r["baseline_value"] == 24  # 12 x 2
+    assert (r["baseline_start"].date(), r["baseline_end"].date()) == (date(2018, 7, 1), date(2019, 6, 30))
+    assert r["change"] == 9
+    assert r["pct_change"] == pytest.approx(37.5)
+    assert r["previous_value"] == 12  # April 2020 to March 2021, 12 x 1
+    assert r["last_quarter_value"] == 9  # January to March 2022
+    assert r["direction"] == "worsening"
+    assert r["quality_flags"] == "months_missing=1"
+
+
+def test_previous_year_is_left_empty_when_incomplete(conn):
+    r = row(conn, "homicide", "2021-12-31")
+    assert (r["window_start"].date(), r["window_end"].date()) == (date(2021, 1, 1), date(2021, 12, 31))
+    assert r["value"] == 3 * 1 + 8 * 3  # Jan-Mar 2021 at 1, Apr-Dec 2021 at 3 less June
+    assert r["previous_value"] == 1 * 12
+    r = row(conn, "homicide", "2019-06-30")
+    assert r["value"] == 24 and r["pct_change"] == 0 and r["direction"] == "stable"
+    assert pd.isna(r["previous_value"])  # the data start in April 2018: no complete previous year
+
+
+def test_percent_measure_recomputed_from_window_counts(conn):
+    r = row(conn, "online_crime_share", "2022-03-31")
+    assert r["unit"] == "percent"
+    assert r["value"] == pytest.approx(100 * 60 / 600)  # 10.0%
+    assert r["baseline_value"] == pytest.approx(100 * 12 / 600)  # 2.0%
+    assert r["pct_change"] == pytest.approx(400.0)
+    assert r["direction"] == "worsening"
+
+
+def test_lagged_source_window_and_suppression_flag(conn):
+    r = row(conn, "hospital_admissions_sharp_object_u25", "2022-03-31")
+    assert (r["window_start"].date(), r["window_end"].date()) == (date(2021, 3, 1), date(2022, 2, 28))
+    assert r["value"] == 110  # 11 published months of 10, August 2021 suppressed
+    assert r["baseline_value"] == 240
+    assert r["quality_flags"] == "suppressed_months=1"
+    assert r["direction"] == "improving"
+
+
+def test_first_quarter_flags_missing_months_and_baseline(conn):
+    r = row(conn, "homicide", "2018-06-30")
+    assert r["value"] == 3  # April to June 2018
+    assert r["quality_flags"] == "months_missing=9"
