@@ -13,7 +13,9 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from dagster import AssetSelection, DagsterInstance, materialize
 
@@ -53,57 +55,66 @@ def _failures(result) -> list[str]:
     return messages
 
 
-def run(months: Sequence[str] | None = None) -> int:
+@dataclass
+class RunReport:
+    months: list[str] = field(default_factory=list)
+    failed_months: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def run_pipeline(
+    resources: Mapping[str, Any],
+    instance: DagsterInstance,
+    months: Sequence[str] | None = None,
+    say: Callable[[str], None] = _say,
+) -> RunReport:
+    """Materialize the whole graph: dimensions, each month of the monthly sources, then the marts.
+
+    Each month is its own run (as the sensor and backfills launch them), so a bad month is
+    rejected alone and the others load.
+    """
     from pipelines.definitions import defs
 
-    os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME))
-    os.makedirs(os.environ["DAGSTER_HOME"], exist_ok=True)
-    instance = DagsterInstance.get()
     assets = list(defs.assets)
     checks = list(defs.asset_checks)
     monthly = AssetSelection.assets(*MONTHLY_ASSETS)
-    problems: list[str] = []
+    report = RunReport()
 
     def step(selection: AssetSelection, partition_key: str | None = None):
         result = materialize(
             [*assets, *checks],
             selection=selection,
-            resources=defs.resources,
+            resources=dict(resources),
             instance=instance,
             partition_key=partition_key,
             raise_on_error=False,
             tags={"policing/launched_by": "main_job"},
         )
-        problems.extend(_failures(result))
+        report.problems.extend(_failures(result))
         return result
 
-    started = time.perf_counter()
-    _say("1/3 reference dimensions")
+    say("1/3 reference dimensions")
     step(AssetSelection.groups("warehouse") - monthly)
 
-    landing = landing_path()
+    landing = resources["landing"].path
     files = discover(landing, FORCE_CRIMES)
-    wanted = sorted({f.month for f in files} if months is None else set(months))
-    _say(f"2/3 monthly force extracts: {len(files)} files, {len(wanted)} months in {landing}")
-    for number, month in enumerate(wanted, start=1):
-        t0 = time.perf_counter()
+    report.months = sorted({f.month for f in files} if months is None else set(months))
+    say(f"2/3 monthly force extracts: {len(files)} files, {len(report.months)} months in {landing}")
+    for number, month in enumerate(report.months, start=1):
+        started = time.perf_counter()
         result = step(monthly, partition_key=f"{month}-01")
         rows = next(
-            (m.metadata["dagster/row_count"].value for m in result.asset_materializations_for_node(
-                "validated_crime_extracts")), 0)
-        state = "ok" if result.success else "FAILED"
-        _say(f"  [{number:>2}/{len(wanted)}] {month}: {rows:>7,} rows {state} ({time.perf_counter() - t0:.1f} s)")
+            (m.metadata["dagster/row_count"].value
+             for m in result.asset_materializations_for_node("validated_crime_extracts")), 0)
+        if not result.success:
+            report.failed_months.append(month)
+        state = "ok" if result.success else "REJECTED"
+        say(f"  [{number:>2}/{len(report.months)}] {month}: {rows:>7,} rows {state} "
+            f"({time.perf_counter() - started:.1f} s)")
 
-    _say("3/3 marts")
+    say("3/3 marts")
     step(AssetSelection.groups("marts"))
-    _say(f"done in {time.perf_counter() - started:.0f} s; warehouse: {warehouse_path()}")
-    _summary()
-    if problems:
-        _say("\nPROBLEMS (the warehouse kept its previous data for these):")
-        for problem in problems:
-            _say(f"  - {problem}")
-        return 1
-    return 0
+    return report
 
 
 def _summary() -> None:
@@ -136,6 +147,23 @@ def _summary() -> None:
     frame["baseline_value"] = frame["baseline_value"].round(1)
     frame["pct_change"] = frame["pct_change"].round(1)
     _say(frame.to_string(index=False))
+
+
+def run(months: Sequence[str] | None = None) -> int:
+    from pipelines.definitions import defs
+
+    os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME))
+    os.makedirs(os.environ["DAGSTER_HOME"], exist_ok=True)
+    started = time.perf_counter()
+    report = run_pipeline(defs.resources, DagsterInstance.get(), months)
+    _say(f"done in {time.perf_counter() - started:.0f} s; warehouse: {warehouse_path()}")
+    _summary()
+    if report.problems:
+        _say("\nPROBLEMS (the warehouse kept its previous data for these):")
+        for problem in report.problems:
+            _say(f"  - {problem}")
+        return 1
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

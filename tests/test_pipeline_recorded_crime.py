@@ -1,0 +1,119 @@
+"""The recorded-crime path end to end on hand-made extracts: counts, re-delivery, rejection."""
+
+from datetime import date
+
+from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS
+from tests.conftest import crime, write_extract
+
+FORCE = "E23000014"
+
+APRIL = [
+    crime("A/1", "2019-04-02", "1", committed_date="2019-04-01", victim_age="22"),
+    crime("A/2", "2019-04-03", "4.10", victim_age=""),
+    crime("A/3", "2019-04-04", "28E"),
+    crime("A/4", "2019-04-05", "28E", status="CANCELLED"),
+    crime("A/5", "2019-04-06", "34B", victim_age="19", knife_or_sharp_instrument="Y"),
+    crime("A/6", "2019-04-30", "8N", knife_or_sharp_instrument="N", online="Y"),
+]
+MAY = [crime("M/1", "2019-05-10", "45"), crime("M/2", "2019-05-11", "30C", lsoa_code="")]
+JUNE = [
+    crime("J/1", "2019-06-01", "39"),
+    crime("J/2", "2019-06-02", "10D"),
+    crime("J/3", "2019-06-03", "8N", online="Y", knife_or_sharp_instrument="Y"),
+]
+
+
+def monthly(pipeline, measure: str) -> dict[date, float]:
+    return dict(pipeline.query(
+        "select month, value from marts.measure_monthly where force_code = ? and measure_id = ? order by month",
+        [FORCE, measure]))
+
+
+def load_quarter(pipeline):
+    write_extract(pipeline.landing, "2019-04", APRIL)
+    write_extract(pipeline.landing, "2019-05", MAY)
+    write_extract(pipeline.landing, "2019-06", JUNE)
+    report = pipeline.run()
+    assert report.problems == [] and report.failed_months == []
+
+
+def test_counts_by_month_worked_out_by_hand(pipeline):
+    load_quarter(pipeline)
+    apr, may, jun = date(2019, 4, 1), date(2019, 5, 1), date(2019, 6, 1)
+    assert monthly(pipeline, "homicide") == {apr: 2, may: 0, jun: 0}  # codes 1 and 4.10
+    assert monthly(pipeline, "burglary") == {apr: 1, may: 1, jun: 0}  # the cancelled 28E is not counted
+    assert monthly(pipeline, "residential_burglary") == {apr: 1, may: 0, jun: 0}
+    assert monthly(pipeline, "robbery_u25_victims") == {apr: 1, may: 0, jun: 0}
+    assert monthly(pipeline, "knife_crime") == {apr: 1, may: 0, jun: 1}  # 34B and 8N flagged; selected offences
+    assert monthly(pipeline, "vehicle_offences") == {apr: 0, may: 1, jun: 0}
+    assert monthly(pipeline, "theft_from_person") == {apr: 0, may: 0, jun: 1}
+    assert monthly(pipeline, "possession_of_weapons") == {apr: 0, may: 0, jun: 1}
+    assert monthly(pipeline, "violence_with_injury") == {apr: 1, may: 0, jun: 1}
+    # 28E + 34B in April, 45 in May, 39 in June
+    assert monthly(pipeline, "neighbourhood_crime") == {apr: 2, may: 1, jun: 1}
+    assert monthly(pipeline, "online_crime_share") == {apr: 100 * 1 / 5, may: 0.0, jun: 100 * 1 / 3}
+    # the cancelled record is stored, with the file and row it came from
+    assert pipeline.query(
+        "select status, is_counted, source_file, source_row from core.fact_recorded_crime "
+        "where crime_reference = 'A/4'") == [("CANCELLED", False, "west-midlands-crimes-2019-04.csv", 5)]
+    quarter = pipeline.query(
+        "select value, quality_flags from marts.national_measures where measure_id = 'homicide' "
+        "and quarter_end = date '2019-06-30'")
+    assert quarter == [(2.0, "months_missing=9; baseline_months_missing=9")]
+
+
+def test_redelivered_month_replaces_only_that_month(pipeline):
+    load_quarter(pipeline)
+    before = {m: monthly(pipeline, m) for m in ("burglary", "vehicle_offences", "homicide", "robbery")}
+    write_extract(pipeline.landing, "2019-05", [
+        crime("M/1", "2019-05-10", "45"),
+        crime("M/3", "2019-05-12", "34A"),
+        crime("M/4", "2019-05-13", "1"),
+    ])
+    report = pipeline.run(["2019-05"])
+    assert report.problems == []
+    after = {m: monthly(pipeline, m) for m in before}
+    may = date(2019, 5, 1)
+    assert after["burglary"][may] == 0 and after["robbery"][may] == 1 and after["homicide"][may] == 1
+    assert after["vehicle_offences"][may] == 1
+    for measure in before:
+        assert {k: v for k, v in after[measure].items() if k != may} == \
+               {k: v for k, v in before[measure].items() if k != may}
+    assert pipeline.query("select count(*) from core.fact_recorded_crime where month = date '2019-05-01'") == [(3,)]
+
+
+def test_same_file_twice_changes_nothing(pipeline):
+    load_quarter(pipeline)
+    before = pipeline.table_checksums()
+    report = pipeline.run()
+    assert report.problems == []
+    assert pipeline.table_checksums() == before
+
+
+def test_missing_column_rejects_the_file_and_keeps_every_table(pipeline):
+    load_quarter(pipeline)
+    before = pipeline.table_checksums()
+    columns = tuple(c for c in RECORDED_CRIME_COLUMNS if c != "recorded_date")
+    path = write_extract(pipeline.landing, "2019-06", JUNE[:1], columns=columns)
+    report = pipeline.run()
+    assert report.failed_months == ["2019-06"]
+    message = "\n".join(report.problems)
+    assert "west-midlands-crimes-2019-06.csv" in message and "row 1" in message and "recorded_date" in message
+    assert not path.exists()
+    quarantined = list((pipeline.landing / "_quarantine").rglob("west-midlands-crimes-2019-06.csv"))
+    assert len(quarantined) == 1
+    assert "recorded_date" in quarantined[0].with_name(quarantined[0].name + ".reason.txt").read_text()
+    assert pipeline.table_checksums() == before
+
+
+def test_unparseable_date_rejects_the_file_naming_the_row(pipeline):
+    load_quarter(pipeline)
+    before = pipeline.table_checksums()
+    write_extract(pipeline.landing, "2019-05", [MAY[0], crime("M/9", "2019-05-3l", "45")])
+    report = pipeline.run()
+    assert report.failed_months == ["2019-05"]
+    message = "\n".join(report.problems)
+    assert "west-midlands-crimes-2019-05.csv row 3" in message
+    assert "recorded_date" in message
+    assert pipeline.table_checksums() == before
+    assert not (pipeline.landing / "force" / "crimes" / "west-midlands-crimes-2019-05.csv").exists()
