@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
-from assets import marts, recorded_crime, reference
+from assets import exports, marts, recorded_crime, reference
 from pipelines.jobs import all_jobs
-from pipelines.resources import LandingFolder, landing_path, make_warehouse
+from pipelines.resources import Exports, LandingFolder, exports_path, landing_path, make_warehouse
 
-ASSET_MODULES = [reference, recorded_crime, marts]
+ASSET_MODULES = [reference, recorded_crime, marts, exports]
 
 defs = Definitions(
     assets=load_assets_from_modules(ASSET_MODULES),
@@ -17,5 +17,6 @@ defs = Definitions(
     resources={
         "warehouse": make_warehouse(),
         "landing": LandingFolder(root=str(landing_path())),
+        "exports": Exports(root=str(exports_path())),
     },
 )

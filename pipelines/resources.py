@@ -83,3 +83,17 @@ class LandingFolder(ConfigurableResource):
 
     def quarantine(self, file: Path, reason: str) -> Path:
         return landing.quarantine(self.path, file, reason)
+
+
+class Exports(ConfigurableResource):
+    """Where the board documents are written (default: warehouse/exports beside the warehouse)."""
+
+    root: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.root)
+
+
+def exports_path() -> Path:
+    return Path(os.environ.get("POLICING_EXPORTS_DIR", warehouse_path().parent / "exports"))

@@ -12,7 +12,7 @@ from dagster import DagsterInstance
 
 from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS
 from pipelines.main import RunReport, run_pipeline
-from pipelines.resources import LandingFolder, make_warehouse
+from pipelines.resources import Exports, LandingFolder, make_warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -48,8 +48,10 @@ class Pipeline:
         self.landing.mkdir(parents=True, exist_ok=True)
         self.warehouse_path = root / "warehouse.duckdb"
         self.instance = DagsterInstance.ephemeral()
+        self.exports = root / "exports"
         self.resources = {"warehouse": make_warehouse(self.warehouse_path),
-                          "landing": LandingFolder(root=str(self.landing))}
+                          "landing": LandingFolder(root=str(self.landing)),
+                          "exports": Exports(root=str(self.exports))}
 
     def run(self, months: list[str] | None = None) -> RunReport:
         return run_pipeline(self.resources, self.instance, months, say=lambda _: None)
