@@ -129,7 +129,8 @@ def validated_crime_extracts(
     "to force, date, offence and LSOA, with the file and row it came from.",
 )
 def fact_recorded_crime(
-    context: AssetExecutionContext, validated_crime_extracts: pd.DataFrame, warehouse: Warehouse
+    context: AssetExecutionContext, validated_crime_extracts: pd.DataFrame, warehouse: Warehouse,
+    landing: LandingFolder,
 ) -> Output[None]:
     month = month_of(context.partition_key)
     frame = validated_crime_extracts
@@ -160,6 +161,7 @@ def fact_recorded_crime(
                 [f"{month}-01", forces],
             ).fetchone()[0]
             conn.execute(f"insert into {FACT_TABLE} select * from ({fact_sql})")
+            _refuse_references_loaded_elsewhere(conn, month, landing)
             conn.execute(
                 f"delete from {LOADED_FILES_TABLE} where source = ? and period = ?::date"
                 " and list_contains(?::varchar[], force_code)",
@@ -184,12 +186,40 @@ def fact_recorded_crime(
     )
 
 
+def _refuse_references_loaded_elsewhere(conn, month: str, landing: LandingFolder) -> None:
+    """Inside the load transaction: a crime reference the new month shares with another month
+    would be counted twice. Raising rolls the month back and the new delivery is quarantined."""
+    clashes = conn.execute(
+        f"""
+        select new.source_file, new.source_row, new.crime_reference, old.source_file as loaded_in
+        from {FACT_TABLE} as new
+        join {FACT_TABLE} as old using (force_code, crime_reference)
+        where new.month = ?::date and old.month <> new.month
+        order by new.source_file, new.source_row
+        """,
+        [f"{month}-01"],
+    ).fetchall()
+    if not clashes:
+        return
+    reasons = {}
+    for file_name, row, reference, loaded_in in clashes:
+        reasons.setdefault(file_name, []).append(
+            f"{file_name} row {row}: crime_reference {reference} is already loaded from {loaded_in}")
+    for file_name, lines in reasons.items():
+        path = landing.path / FORCE_CRIMES.folder / file_name
+        rule = "crime_reference must be unique within the force across all months (nothing counted twice)"
+        if path.exists():
+            landing.quarantine(path, f"{rule}:\n" + "\n".join(lines))
+    raise Failure(description=f"{len(clashes)} crime reference(s) of {month} already loaded from another month; "
+                  "the month keeps its previous data:\n" + "\n".join(line for v in reasons.values() for line in v[:5]))
+
+
 @asset_check(asset=fact_recorded_crime, blocking=True,
              description="A crime reference appears once per force across all months: nothing counted twice.")
 def fact_recorded_crime_unique_references(warehouse: Warehouse) -> AssetCheckResult:
     with warehouse.get_connection() as conn:
         duplicates = conn.execute(
-            f"select force_code, crime_reference, list(source_file order by source_file) as files "
+            f"select force_code, crime_reference, count(*) as copies "
             f"from {FACT_TABLE} group by all having count(*) > 1 limit 20"
         ).df()
     return AssetCheckResult(

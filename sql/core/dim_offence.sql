@@ -28,6 +28,13 @@ all_codes as (
     select * from combined_homicide
 ),
 
+-- ONS has reported death or serious injury caused by unlawful driving as its own subgroup since the
+-- year ending June 2017 (ONS PFA tables, footnote to Table P1); the PRC open data still files those
+-- codes under Violence with injury. The national measure follows ONS.
+unlawful_driving_codes(offence_code) as (
+    values ('4.4'), ('4.6'), ('4.8'), ('4.9'), ('37.1')
+),
+
 -- The ONS "selected offences" for knife or sharp instrument crime (ONS PFA Table P4): homicide,
 -- attempted murder, threats to kill, assault with injury and with intent to cause serious harm,
 -- robbery, rape and sexual assault.
@@ -40,7 +47,9 @@ knife_selected_offence_codes(offence_code) as (
 select
     all_codes.offence_code,
     all_codes.offence_description,
-    all_codes.offence_subgroup,
+    case when driving.offence_code is not null
+         then 'Death or serious injury caused by unlawful driving'
+         else all_codes.offence_subgroup end      as offence_subgroup,
     all_codes.offence_group,
     all_codes.source_code,
     knife.offence_code is not null               as is_knife_selected_offence,
@@ -48,3 +57,4 @@ select
     all_codes.offence_description ilike '%(outcome only)%' as is_outcome_only
 from all_codes
 left join knife_selected_offence_codes as knife using (offence_code)
+left join unlawful_driving_codes as driving using (offence_code)
