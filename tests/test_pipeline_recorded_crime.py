@@ -117,3 +117,27 @@ def test_unparseable_date_rejects_the_file_naming_the_row(pipeline):
     assert "recorded_date" in message
     assert pipeline.table_checksums() == before
     assert not (pipeline.landing / "force" / "crimes" / "west-midlands-crimes-2019-05.csv").exists()
+
+
+def test_reference_already_loaded_from_another_month_is_refused(pipeline):
+    load_quarter(pipeline)
+    before = pipeline.table_checksums()
+    # June re-delivered carrying April's crime A/3 again: it would be counted twice
+    write_extract(pipeline.landing, "2019-06", [*JUNE, crime("A/3", "2019-06-20", "28E")])
+    report = pipeline.run(["2019-06"])
+    assert report.failed_months == ["2019-06"]
+    message = "\n".join(report.problems)
+    assert "west-midlands-crimes-2019-06.csv row 5: crime_reference A/3 is already loaded from " \
+           "west-midlands-crimes-2019-04.csv" in message
+    assert pipeline.table_checksums() == before
+
+
+def test_another_force_is_named_by_its_file(pipeline):
+    write_extract(pipeline.landing, "2021-01", [crime("G/1", "2021-01-05", "34B")], force="greater-manchester")
+    write_extract(pipeline.landing, "2021-02", [crime("G/2", "2021-02-05", "34B")], force="greater-manchester")
+    write_extract(pipeline.landing, "2021-03", [crime("G/3", "2021-03-05", "1")], force="greater-manchester")
+    write_extract(pipeline.landing, "2021-03", [crime("W/1", "2021-03-05", "1")], force="west-midlands")
+    assert pipeline.run().problems == []
+    assert pipeline.query(
+        "select force_code, value from marts.national_measures where measure_id = 'robbery' "
+        "and quarter_end = date '2021-03-31' order by force_code") == [("E23000005", 2.0), ("E23000014", 0.0)]
