@@ -150,10 +150,7 @@ def fact_recorded_crime(
         # a byte-identical re-delivery is already in the warehouse: leave it, and its load record, alone
         changed = files[[(r.force_code, r.source_file, r.file_sha256) not in loaded for r in files.itertuples()]]
         forces = sorted(changed["force_code"].unique())
-        conn.register("validated_crime_extracts", frame[frame["force_code"].isin(forces)])
-        create_staging_view(conn, "stg_recorded_crime")
-        fact_sql = model_sql("fact_recorded_crime")
-        conn.execute(f"create table if not exists {FACT_TABLE} as select * from ({fact_sql}) limit 0")
+        fact_sql = ensure_fact_table(conn, frame[frame["force_code"].isin(forces)])
         replaced = 0
         if forces:
             replaced = conn.execute(
@@ -184,6 +181,21 @@ def fact_recorded_crime(
         metadata={**metadata, "rows_replaced": int(replaced), "cancelled_records": int(cancelled),
                   "forces_loaded": MetadataValue.json(forces), "forces_unchanged": MetadataValue.json(unchanged)},
     )
+
+
+def ensure_fact_table(conn, frame: pd.DataFrame | None = None) -> str:
+    """Register the (validated) extracts as the staging source and make sure the fact table exists;
+    returns the fact model's SQL. With no frame the table is created empty, so the marts can be
+    built before a force has delivered any month."""
+    if frame is None:
+        frame = pd.DataFrame({c: pd.Series(dtype="str") for c in (*RECORDED_CRIME_COLUMNS, "source_file",
+                                                                  "force_code", "file_month", "file_sha256")})
+        frame["source_row"] = pd.Series(dtype="int64")
+    conn.register("validated_crime_extracts", frame)
+    create_staging_view(conn, "stg_recorded_crime")
+    fact_sql = model_sql("fact_recorded_crime")
+    conn.execute(f"create table if not exists {FACT_TABLE} as select * from ({fact_sql}) limit 0")
+    return fact_sql
 
 
 def _refuse_references_loaded_elsewhere(conn, month: str, landing: LandingFolder) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
 from assets import exports, marts, recorded_crime, reference
+from assets.public_sources import public_source_assets
 from pipelines.jobs import all_jobs
 from pipelines.resources import Exports, LandingFolder, exports_path, landing_path, make_warehouse
 
 ASSET_MODULES = [reference, recorded_crime, marts, exports]
 
 defs = Definitions(
-    assets=load_assets_from_modules(ASSET_MODULES),
+    assets=[*load_assets_from_modules(ASSET_MODULES), *public_source_assets],
     asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
     jobs=all_jobs,
     resources={

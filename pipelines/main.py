@@ -93,8 +93,8 @@ def run_pipeline(
         report.problems.extend(_failures(result))
         return result
 
-    say("1/3 reference dimensions")
-    step(AssetSelection.groups("warehouse") - monthly)
+    say("1/3 reference dimensions and published sources")
+    step(AssetSelection.all() - monthly - AssetSelection.groups("marts"))
 
     landing = resources["landing"].path
     files = discover(landing, FORCE_CRIMES)

@@ -13,10 +13,26 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from assets.reference_data import OFFENCE_CLASSIFICATION_CSV
+from sample_data.census import write_census_ethnicity
 from sample_data.crimes import write_crime_extracts
+from sample_data.hes import write_hes_workbooks
+from sample_data.policeuk import write_policeuk_files
 
 SAMPLE_DIR = Path(__file__).resolve().parent
+REAL_DIR = SAMPLE_DIR / "real"
 STAMP = ".sample-version"
+# data.police.uk street-level files at full volume would add about 380 MB; a tenth keeps the
+# layout, the mix and the out-of-area rows at a size the sample can carry.
+STREET_SCALE = 0.1
+
+# Real publications copied into the landing folder unchanged, as the publishers ship them.
+REAL_FILES = {
+    REAL_DIR / "ons-pfa-tables" / "policeforceareatablesyearendingjune2019.xlsx": "ons/pfa-tables",
+    REAL_DIR / "ons-pfa-tables" / "policeforceareatablesyeendingmarch2019.xlsx": "ons/pfa-tables",
+    REAL_DIR / "ons-population" / "ukmidyearestimates20192019ladcodes.xls": "ons/population",
+    OFFENCE_CLASSIFICATION_CSV: "homeoffice",
+}
 
 
 def generator_version() -> str:
@@ -31,6 +47,12 @@ def generator_version() -> str:
 def write_sample_landing(out: Path, scale: float = 1.0, force_slug: str = "west-midlands") -> None:
     """Every source of the landing contract that the sample covers, for one force."""
     write_crime_extracts(out, force_slug=force_slug, scale=scale)
+    for source, folder in REAL_FILES.items():
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, out / folder / source.name)
+    write_hes_workbooks(out)
+    write_policeuk_files(out, force_slug=force_slug, scale=STREET_SCALE * scale)
+    write_census_ethnicity(out)
 
 
 def ensure_sample_landing(out: Path) -> bool:

@@ -49,6 +49,13 @@ def test_stated_changes(measures, measure, baseline, pct):
     assert round(measures[measure]["pct"]) == pct
 
 
+def test_hospital_admissions_lag_a_month(measures):
+    # "The last 12 months (March 2021 to February 2022) saw 160 episodes, a reduction of 55"
+    row = measures["hospital_admissions_sharp_object_u25"]
+    assert (str(row["start"]), str(row["end"])) == ("2021-03-01", "2022-02-28")
+    assert (row["value"], row["baseline"], row["value"] - row["baseline"]) == (160, 215, -55)
+
+
 def test_robbery_of_young_victims_falls_more(measures):
     assert round(measures["robbery_u25_victims"]["pct"]) == -17  # "the reduction is higher at -17%"
 

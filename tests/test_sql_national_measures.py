@@ -31,6 +31,8 @@ def conn():
     for schema in ("core", "marts"):
         con.execute(f"create schema {schema}")
     build_table(con, "dim_measure")
+    con.execute("create table core.ons_pfa_values (edition_period_end date, table_id varchar, area_code varchar, "
+                "area_name varchar, area_type varchar, measure varchar, value double, marker varchar)")
     rows = []
     for month in months("2018-04", "2022-03"):
         # homicide: 2 a month in the baseline year, 3 a month in 2021/22, 1 otherwise; June 2021 missing

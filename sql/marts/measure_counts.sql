@@ -81,6 +81,14 @@ online_crime_share as (
     from recorded_crime_months_filled
 ),
 
+hospital_admissions as (
+    -- the serious-violence measure is the published "Under 25" subtotal, suppressed months kept
+    select force_code, month, 'hospital_admissions_sharp_object_u25' as measure_id,
+           cast(episodes as double) as numerator, is_suppressed
+    from core.fact_hes_admissions
+    where age_group = 'Under 25'
+),
+
 all_measures as (
     select force_code, month, measure_id, cast(numerator as double) as numerator,
            cast(null as double) as denominator, false as is_suppressed
@@ -88,6 +96,9 @@ all_measures as (
     union all
     select force_code, month, measure_id, numerator, denominator, false
     from online_crime_share
+    union all
+    select force_code, month, measure_id, numerator, null, is_suppressed
+    from hospital_admissions
 )
 
 select

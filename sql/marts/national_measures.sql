@@ -14,6 +14,15 @@ baseline as (
     select date '2018-07-01' as baseline_start, date '2019-06-30' as baseline_end
 ),
 
+ons_published as (
+    -- the ONS PFA tables' figure for a measure's offence group, per area and edition
+    select measures.measure_id, ons.area_code, ons.edition_period_end, ons.value
+    from core.ons_pfa_values as ons
+    inner join measures
+        on ons.table_id = measures.ons_table_id and ons.measure = measures.ons_measure
+    where ons.value is not null
+),
+
 coverage as (
     -- the months each force has delivered for each measure
     select force_code, measure_id, min(month) as first_month, max(month) as last_month
@@ -80,6 +89,8 @@ aggregated as (
         sum(c.numerator)   filter (where c.month between b.baseline_start and b.baseline_end)     as baseline_numerator,
         sum(c.denominator) filter (where c.month between b.baseline_start and b.baseline_end)     as baseline_denominator,
         count(c.month)     filter (where c.month between b.baseline_start and b.baseline_end)     as baseline_months,
+        count(c.month)     filter (where c.month between b.baseline_start and b.baseline_end
+                                     and c.is_suppressed)                                        as baseline_suppressed,
         sum(c.numerator)   filter (where c.month between w.previous_start and w.previous_end_month) as previous_numerator,
         sum(c.denominator) filter (where c.month between w.previous_start and w.previous_end_month) as previous_denominator,
         count(c.month)     filter (where c.month between w.previous_start and w.previous_end_month
@@ -105,7 +116,7 @@ valued as (
         case when baseline_months = 0 then null
              when measures.unit = 'percent'
              then 100.0 * baseline_numerator / nullif(baseline_denominator, 0)
-             else baseline_numerator end as baseline_value,
+             else baseline_numerator end as computed_baseline,
         -- a previous year or last quarter with a gap would understate the figure: left empty
         case when previous_months < 12 then null
              when measures.unit = 'percent'
@@ -117,6 +128,32 @@ valued as (
              else last_quarter_numerator end as last_quarter_value
     from aggregated
     inner join core.dim_measure as measures using (measure_id)
+),
+
+with_baseline as (
+    -- the force's own records give the baseline when they cover the whole baseline year;
+    -- otherwise the official ONS figure (year ending June 2019 edition) where there is one
+    select
+        valued.*,
+        valued.baseline_months = 12 and valued.baseline_suppressed = 0 as baseline_is_own,
+        published.value as ons_baseline,
+        case
+            when valued.baseline_months = 12 and valued.baseline_suppressed = 0 then valued.computed_baseline
+            when published.value is not null then published.value
+            else valued.computed_baseline
+        end as baseline_value,
+        england_wales_now.value as england_wales_value,
+        england_wales_baseline.value as england_wales_baseline
+    from valued
+    left join ons_published as published
+        on published.measure_id = valued.measure_id and published.area_code = valued.force_code
+       and published.edition_period_end = date '2019-06-30'
+    left join ons_published as england_wales_now
+        on england_wales_now.measure_id = valued.measure_id and england_wales_now.area_code = 'K04000001'
+       and england_wales_now.edition_period_end = valued.window_end
+    left join ons_published as england_wales_baseline
+        on england_wales_baseline.measure_id = valued.measure_id and england_wales_baseline.area_code = 'K04000001'
+       and england_wales_baseline.edition_period_end = date '2019-06-30'
 )
 
 select
@@ -144,15 +181,21 @@ select
         when (valued.value < valued.baseline_value) = (measures.polarity = 'lower_is_better') then 'improving'
         else 'worsening'
     end                                                                   as direction,
-    measures.source_label                                                 as source,
+    measures.source_label
+        || case when not valued.baseline_is_own and valued.ons_baseline is not null
+                then '; baseline: ONS PFA data tables, year ending June 2019' else '' end as source,
     concat_ws('; ',
         case when valued.window_months < 12 then 'months_missing=' || (12 - valued.window_months) end,
         case when valued.window_suppressed > 0 then 'suppressed_months=' || valued.window_suppressed end,
-        case when valued.baseline_months between 1 and 11
+        case when valued.baseline_months between 1 and 11 and valued.ons_baseline is null
              then 'baseline_months_missing=' || (12 - valued.baseline_months) end,
-        case when valued.baseline_months = 0 then 'no_baseline' end
-    )                                                                     as quality_flags
-from valued
+        case when valued.baseline_suppressed > 0 and valued.ons_baseline is null
+             then 'baseline_suppressed_months=' || valued.baseline_suppressed end,
+        case when valued.baseline_value is null then 'no_baseline' end
+    )                                                                     as quality_flags,
+    100.0 * (valued.england_wales_value - valued.england_wales_baseline)
+        / nullif(valued.england_wales_baseline, 0)                       as england_wales_pct_change
+from with_baseline as valued
 inner join core.dim_measure as measures using (measure_id)
 cross join baseline
 order by valued.force_code, valued.quarter_end, measures.display_order

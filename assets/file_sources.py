@@ -1,0 +1,159 @@
+"""Sources delivered as whole files (publications, workbooks): ONS, Home Office, NHS, data.police.uk.
+
+Each becomes three assets, one per layer, built by `file_source_assets`:
+- ingest `<name>_files`: the files of the source's folder that are new or changed since they were
+  last loaded (by SHA-256), parsed as published;
+- validation `validated_<name>`: the source's Great Expectations suite, one blocking check per
+  critical expectation;
+- warehouse `<asset>`: in one transaction, the rows of each delivered file replace that file's
+  earlier rows in `landed.<name>` (a file name is a period: a re-delivery replaces it, a file
+  no longer in the folder keeps its rows), then the source's core models are rebuilt from it.
+
+A file that breaks the contract is quarantined and the run stops before anything is written, so
+the warehouse keeps its last good state.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Failure, MetadataValue, Output, asset
+
+from assets.errors import RejectedFile
+from assets.sql import build_table, table_metadata
+from assets.validation import check_results, check_specs, rejections_by_file, validate
+from pipelines.resources import LandingFolder, Warehouse
+
+LOADED_FILES_TABLE = "meta.loaded_files"
+LOADED_FILES_DDL = (
+    f"create table if not exists {LOADED_FILES_TABLE} (source varchar, file_name varchar, force_code varchar, "
+    "period date, sha256 varchar, rows integer, loaded_at timestamp, run_id varchar)"
+)
+
+
+@dataclass(frozen=True)
+class FileSource:
+    name: str
+    globs: tuple[str, ...]
+    read: Callable[[Path], pd.DataFrame]
+    columns: dict[str, str]
+    models: tuple[str, ...]
+    description: str
+    upstream: tuple[AssetKey, ...] = ()
+
+    @property
+    def landed_table(self) -> str:
+        return f"landed.{self.name}"
+
+    @property
+    def asset_name(self) -> str:
+        return self.models[0]
+
+    def files(self, root: Path) -> list[Path]:
+        found = {p for pattern in self.globs for p in root.glob(pattern)}
+        return sorted(p for p in found if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _loaded(warehouse: Warehouse, source: str) -> dict[str, str]:
+    with warehouse.get_connection() as conn:
+        conn.execute(LOADED_FILES_DDL)
+        return dict(conn.execute(
+            f"select file_name, sha256 from {LOADED_FILES_TABLE} where source = ?", [source]).fetchall())
+
+
+def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
+    files_asset, validated_asset = f"{source.name}_files", f"validated_{source.name}"
+
+    @asset(name=files_asset, group_name="ingest",
+           description=f"{source.description} Files matching <landing>/{' or '.join(source.globs)} new or changed "
+           "since last loaded, parsed as published.")
+    def files(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> Output[pd.DataFrame]:
+        loaded = _loaded(warehouse, source.name)
+        frames, rejected, parsed = [], [], {}
+        for path in source.files(landing.path):
+            sha = _sha256(path)
+            if loaded.get(path.name) == sha:
+                continue
+            try:
+                frame = source.read(path)
+            except RejectedFile as error:
+                where = landing.quarantine(path, str(error))
+                context.log.error(f"{error} (moved to {where})")
+                rejected.append(str(error))
+                continue
+            frame = frame.assign(source_file=path.name, file_sha256=sha)
+            if "source_row" not in frame:
+                frame["source_row"] = range(1, len(frame) + 1)
+            frames.append(frame)
+            parsed[path.name] = len(frame)
+        if rejected:
+            raise Failure(description=f"{len(rejected)} {source.name} file(s) rejected and quarantined; the "
+                          "warehouse keeps its previous data:\n" + "\n".join(rejected),
+                          metadata={"rejected": MetadataValue.json(rejected)})
+        combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+            columns=[*source.columns, "source_file", "source_row", "file_sha256"])
+        return Output(combined, metadata={"files": MetadataValue.json(parsed), "dagster/row_count": len(combined)})
+
+    @asset(name=validated_asset, group_name="validation", ins={"landed": _in(files_asset)},
+           check_specs=check_specs(source.name, validated_asset),
+           description=f"{source.description} Rows that passed the {source.name} Great Expectations suite "
+           f"(expectations/{source.name}.json).")
+    def validated(context: AssetExecutionContext, landed: pd.DataFrame, landing: LandingFolder):
+        outcomes = validate(landed, source.name)
+        rejections = rejections_by_file(outcomes)
+        for file_name, reasons in rejections.items():
+            names = landed["source_file"].unique() if file_name == "*" else [file_name]
+            for name in names:
+                path = next((p for p in source.files(landing.path) if p.name == name), None)
+                if path is not None:
+                    landing.quarantine(path, "\n".join(reasons))
+                    context.log.error(f"{name} rejected:\n" + "\n".join(reasons))
+        yield Output(landed, metadata={"dagster/row_count": len(landed),
+                                       "rejected_files": MetadataValue.json(sorted(rejections))})
+        yield from check_results(outcomes, validated_asset)
+
+    @asset(name=source.asset_name, group_name="warehouse", ins={"validated": _in(validated_asset)},
+           deps=list(source.upstream), description=source.description)
+    def warehouse_table(context: AssetExecutionContext, validated: pd.DataFrame, warehouse: Warehouse) -> Output[None]:
+        columns = ", ".join(f"{name} {kind}" for name, kind in source.columns.items())
+        with warehouse.transaction() as conn:
+            conn.execute("create schema if not exists landed")
+            conn.execute(LOADED_FILES_DDL)
+            conn.execute(f"create table if not exists {source.landed_table} ({columns}, source_file varchar, "
+                         "source_row integer)")
+            if len(validated):
+                delivered = sorted(validated["source_file"].unique())
+                conn.register("delivered", validated)
+                conn.execute(f"delete from {source.landed_table} where list_contains(?, source_file)", [delivered])
+                conn.execute(f"insert into {source.landed_table} by name select "
+                             f"{', '.join(source.columns)}, source_file, source_row from delivered")
+                conn.execute(f"delete from {LOADED_FILES_TABLE} where source = ? and list_contains(?, file_name)",
+                             [source.name, delivered])
+                conn.execute(
+                    f"insert into {LOADED_FILES_TABLE} select ?, source_file, null, null, any_value(file_sha256), "
+                    "count(*), now(), ? from delivered group by source_file", [source.name, context.run_id])
+                conn.unregister("delivered")
+            tables = [build_table(conn, model) for model in source.models]
+            metadata = table_metadata(conn, tables[0])
+        context.log.info(f"{source.name}: {len(validated)} rows delivered; rebuilt {', '.join(tables)}")
+        return Output(None, metadata={**metadata, "rows_delivered": len(validated),
+                                      "tables": MetadataValue.json(tables)})
+
+    return [files, validated, warehouse_table]
+
+
+def _in(name: str):
+    from dagster import AssetIn
+
+    return AssetIn(key=AssetKey(name))

@@ -1,0 +1,34 @@
+-- NHS HES admission episodes for assault by a sharp object, per month, force area and age group.
+-- A later workbook restates the months it covers: each month is taken from the latest financial
+-- year's workbook that holds it (then the latest delivery). Suppressed cells (1 to 7 episodes,
+-- published as *) stay null with is_suppressed, never zero.
+with landed as (
+    select landed.*, loads.loaded_at
+    from landed.hes_sharp_object as landed
+    left join meta.loaded_files as loads
+        on loads.source = 'hes_sharp_object' and loads.file_name = landed.source_file
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by month, force_code, age_group
+            order by financial_year desc, loaded_at desc
+        ) as recency
+    from landed
+)
+
+select
+    month,
+    force_code,
+    area_name,
+    age_group,
+    episodes,
+    suppressed as is_suppressed,
+    financial_year as workbook_financial_year,
+    is_restatement,
+    source_file,
+    source_row
+from ranked
+where recency = 1
