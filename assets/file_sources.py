@@ -41,6 +41,9 @@ class FileSource:
     models: tuple[str, ...]
     description: str
     upstream: tuple[AssetKey, ...] = ()
+    # (force_code, first day of the period) a file name stands for, recorded in meta.loaded_files so
+    # a delivered month with no rows still counts as delivered
+    identify: Callable[[Path], tuple[str | None, str | None]] | None = None
 
     @property
     def landed_table(self) -> str:
@@ -78,14 +81,16 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
     @asset(name=files_asset, group_name="ingest",
            description=f"{source.description} Files matching <landing>/{' or '.join(source.globs)} new or changed "
            "since last loaded, parsed as published.")
-    def files(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> Output[pd.DataFrame]:
+    def files(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> Output[dict]:
         loaded = _loaded(warehouse, source.name)
         frames, rejected, parsed = [], [], {}
+        delivered = []
         for path in source.files(landing.path):
             sha = _sha256(path)
             if loaded.get(path.name) == sha:
                 continue
             try:
+                force_code, period = source.identify(path) if source.identify else (None, None)
                 frame = source.read(path)
             except RejectedFile as error:
                 where = landing.quarantine(path, str(error))
@@ -97,57 +102,65 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
                 frame["source_row"] = range(1, len(frame) + 1)
             frames.append(frame)
             parsed[path.name] = len(frame)
+            delivered.append({"file_name": path.name, "force_code": force_code, "period": period,
+                              "sha256": sha, "rows": len(frame)})
         if rejected:
             raise Failure(description=f"{len(rejected)} {source.name} file(s) rejected and quarantined; the "
                           "warehouse keeps its previous data:\n" + "\n".join(rejected),
                           metadata={"rejected": MetadataValue.json(rejected)})
         combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=[*source.columns, "source_file", "source_row", "file_sha256"])
-        return Output(combined, metadata={"files": MetadataValue.json(parsed), "dagster/row_count": len(combined)})
+        return Output({"rows": combined, "files": pd.DataFrame(delivered, columns=[
+            "file_name", "force_code", "period", "sha256", "rows"])},
+            metadata={"files": MetadataValue.json(parsed), "dagster/row_count": len(combined)})
 
     @asset(name=validated_asset, group_name="validation", ins={"landed": _in(files_asset)},
            check_specs=check_specs(source.name, validated_asset),
            description=f"{source.description} Rows that passed the {source.name} Great Expectations suite "
            f"(expectations/{source.name}.json).")
-    def validated(context: AssetExecutionContext, landed: pd.DataFrame, landing: LandingFolder):
-        outcomes = validate(landed, source.name)
+    def validated(context: AssetExecutionContext, landed: dict, landing: LandingFolder):
+        rows = landed["rows"]
+        outcomes = validate(rows, source.name)
         rejections = rejections_by_file(outcomes)
         for file_name, reasons in rejections.items():
-            names = landed["source_file"].unique() if file_name == "*" else [file_name]
+            names = rows["source_file"].unique() if file_name == "*" else [file_name]
             for name in names:
                 path = next((p for p in source.files(landing.path) if p.name == name), None)
                 if path is not None:
                     landing.quarantine(path, "\n".join(reasons))
                     context.log.error(f"{name} rejected:\n" + "\n".join(reasons))
-        yield Output(landed, metadata={"dagster/row_count": len(landed),
+        yield Output(landed, metadata={"dagster/row_count": len(rows),
                                        "rejected_files": MetadataValue.json(sorted(rejections))})
         yield from check_results(outcomes, validated_asset)
 
     @asset(name=source.asset_name, group_name="warehouse", ins={"validated": _in(validated_asset)},
            deps=list(source.upstream), description=source.description)
-    def warehouse_table(context: AssetExecutionContext, validated: pd.DataFrame, warehouse: Warehouse) -> Output[None]:
+    def warehouse_table(context: AssetExecutionContext, validated: dict, warehouse: Warehouse) -> Output[None]:
+        rows, files = validated["rows"], validated["files"]
         columns = ", ".join(f"{name} {kind}" for name, kind in source.columns.items())
         with warehouse.transaction() as conn:
             conn.execute("create schema if not exists landed")
             conn.execute(LOADED_FILES_DDL)
             conn.execute(f"create table if not exists {source.landed_table} ({columns}, source_file varchar, "
                          "source_row integer)")
-            if len(validated):
-                delivered = sorted(validated["source_file"].unique())
-                conn.register("delivered", validated)
+            if len(files):
+                delivered = sorted(files["file_name"])
                 conn.execute(f"delete from {source.landed_table} where list_contains(?, source_file)", [delivered])
-                conn.execute(f"insert into {source.landed_table} by name select "
-                             f"{', '.join(source.columns)}, source_file, source_row from delivered")
+                if len(rows):
+                    conn.register("delivered_rows", rows)
+                    conn.execute(f"insert into {source.landed_table} by name select "
+                                 f"{', '.join(source.columns)}, source_file, source_row from delivered_rows")
+                    conn.unregister("delivered_rows")
                 conn.execute(f"delete from {LOADED_FILES_TABLE} where source = ? and list_contains(?, file_name)",
                              [source.name, delivered])
-                conn.execute(
-                    f"insert into {LOADED_FILES_TABLE} select ?, source_file, null, null, any_value(file_sha256), "
-                    "count(*), now(), ? from delivered group by source_file", [source.name, context.run_id])
-                conn.unregister("delivered")
+                conn.executemany(
+                    f"insert into {LOADED_FILES_TABLE} values (?, ?, ?, ?::date, ?, ?, now(), ?)",
+                    [[source.name, f.file_name, f.force_code, f.period, f.sha256, int(f.rows), context.run_id]
+                     for f in files.itertuples()])
             tables = [build_table(conn, model) for model in source.models]
             metadata = table_metadata(conn, tables[0])
-        context.log.info(f"{source.name}: {len(validated)} rows delivered; rebuilt {', '.join(tables)}")
-        return Output(None, metadata={**metadata, "rows_delivered": len(validated),
+        context.log.info(f"{source.name}: {len(files)} files, {len(rows)} rows delivered; rebuilt {', '.join(tables)}")
+        return Output(None, metadata={**metadata, "files_delivered": len(files), "rows_delivered": len(rows),
                                       "tables": MetadataValue.json(tables)})
 
     return [files, validated, warehouse_table]

@@ -1,10 +1,12 @@
 """Marts: the measures' monthly counts and series, and the national measures scorecard."""
 
 
-from dagster import AssetCheckResult, AssetKey, MaterializeResult, asset, asset_check
+import pandas as pd
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MaterializeResult, MetadataValue, asset, asset_check
 
 from assets.recorded_crime import ensure_fact_table, fact_recorded_crime
 from assets.reference import dim_measure, dim_offence
+from assets.reference_data import kpi_config_path, read_kpi_config
 from assets.sql import build_table, table_metadata
 from pipelines.resources import Warehouse
 
@@ -17,7 +19,9 @@ def _build(warehouse: Warehouse, model: str) -> MaterializeResult:
         return MaterializeResult(metadata=table_metadata(conn, table))
 
 
-@asset(group_name=GROUP, deps=[fact_recorded_crime, dim_offence, dim_measure, AssetKey("fact_hes_admissions")],
+@asset(group_name=GROUP, deps=[fact_recorded_crime, dim_offence, dim_measure,
+             *(AssetKey(name) for name in ("fact_hes_admissions", "fact_firearm_discharges", "fact_drug_activity",
+                                           "fact_sms_responses"))],
        description="Monthly numerator and denominator of every measure per force; where each measure is "
        "defined (sql/marts/measure_counts.sql).")
 def measure_counts(warehouse: Warehouse) -> MaterializeResult:
@@ -46,6 +50,46 @@ def national_measures(warehouse: Warehouse) -> MaterializeResult:
        "ONS published figure, for every offence group both have.")
 def baseline_reconciliation(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "baseline_reconciliation")
+
+
+@asset(group_name=GROUP, deps=[national_measures, AssetKey("fact_firearm_discharges")],
+       description="marts.measure_breakdowns: the shares the board paper quotes beside homicide (12-month window) "
+       "and firearm discharges (the quarter).")
+def measure_breakdowns(warehouse: Warehouse) -> MaterializeResult:
+    return _build(warehouse, "measure_breakdowns")
+
+
+@asset(group_name=GROUP,
+       deps=[national_measures, measure_counts,
+             *(AssetKey(name) for name in ("fact_workforce", "fact_stop_search", "census_ethnicity_by_force"))],
+       description="marts.pcp_scorecard: the Police and Crime Plan KPIs per force and quarter, with targets and "
+       "status from reference/pcp_kpis.toml (edit it, then re-materialize this asset alone).")
+def pcp_scorecard(warehouse: Warehouse) -> MaterializeResult:
+    config = pd.DataFrame(read_kpi_config())
+    for column in ("target",):
+        if column not in config:
+            config[column] = None
+    config["target"] = pd.to_numeric(config["target"])
+    with warehouse.transaction() as conn:
+        conn.register("pcp_kpi_config", config)
+        table = build_table(conn, "pcp_scorecard")
+        conn.unregister("pcp_kpi_config")
+        metadata = table_metadata(conn, table)
+    return MaterializeResult(metadata={**metadata, "kpi_config": MetadataValue.path(str(kpi_config_path()))})
+
+
+@asset_check(asset=pcp_scorecard, description="Every KPI of the config file is on the latest quarter's scorecard "
+             "(a misspelt metric would otherwise drop out silently).")
+def pcp_scorecard_complete(warehouse: Warehouse) -> AssetCheckResult:
+    configured = {kpi["id"] for kpi in read_kpi_config()}
+    with warehouse.get_connection() as conn:
+        present = {row[0] for row in conn.execute(
+            "select distinct kpi_id from marts.pcp_scorecard where quarter_end = "
+            "(select max(quarter_end) from marts.pcp_scorecard)").fetchall()}
+    missing = sorted(configured - present)
+    # a warning: a force that does not deliver, say, workforce snapshots still gets the rest
+    return AssetCheckResult(passed=not missing, severity=AssetCheckSeverity.WARN,
+                            metadata={"missing_kpis": MetadataValue.json(missing)})
 
 
 @asset_check(asset=national_measures, blocking=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from functools import cache
 from pathlib import Path
 
@@ -17,3 +18,29 @@ def force_codes_by_slug() -> dict[str, str]:
     """data.police.uk slug -> ONS PFA code, for naming the force of a landed file."""
     with FORCES_CSV.open(encoding="utf-8") as handle:
         return {row["slug"]: row["force_code"] for row in csv.DictReader(handle)}
+TARGET_KINDS = ("at_least", "at_most", "increase_on_baseline", "monitor")
+
+
+def kpi_config_path() -> Path:
+    """The Police and Crime Plan KPIs and their targets, edited by the performance team."""
+    return Path(os.environ.get("POLICING_KPI_CONFIG", REFERENCE_DIR / "pcp_kpis.toml"))
+
+
+def read_kpi_config(path: Path | None = None) -> list[dict]:
+    """The KPI definitions, checked field by field so a typo names the KPI and the field."""
+    import tomllib
+
+    path = path or kpi_config_path()
+    kpis = tomllib.loads(path.read_text(encoding="utf-8")).get("kpi", [])
+    for number, kpi in enumerate(kpis, start=1):
+        where = f"{path.name}: KPI {number} ({kpi.get('id', 'no id')})"
+        for field in ("id", "name", "metric", "report", "target_kind", "baseline_date"):
+            if not kpi.get(field):
+                raise ValueError(f"{where}: '{field}' is required")
+        if kpi["target_kind"] not in TARGET_KINDS:
+            raise ValueError(f"{where}: target_kind must be one of {', '.join(TARGET_KINDS)}")
+        if kpi["report"] not in ("level", "change"):
+            raise ValueError(f"{where}: report must be 'level' or 'change'")
+        if kpi["target_kind"] in ("at_least", "at_most") and kpi.get("target") is None:
+            raise ValueError(f"{where}: target_kind {kpi['target_kind']} needs a target")
+    return kpis

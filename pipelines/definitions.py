@@ -5,6 +5,7 @@ from __future__ import annotations
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
 from assets import exports, marts, recorded_crime, reference
+from assets.force_operations import force_operations_assets
 from assets.public_sources import public_source_assets
 from pipelines.jobs import all_jobs
 from pipelines.resources import Exports, LandingFolder, exports_path, landing_path, make_warehouse
@@ -12,7 +13,7 @@ from pipelines.resources import Exports, LandingFolder, exports_path, landing_pa
 ASSET_MODULES = [reference, recorded_crime, marts, exports]
 
 defs = Definitions(
-    assets=[*load_assets_from_modules(ASSET_MODULES), *public_source_assets],
+    assets=[*load_assets_from_modules(ASSET_MODULES), *public_source_assets, *force_operations_assets],
     asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
     jobs=all_jobs,
     resources={

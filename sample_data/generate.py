@@ -16,6 +16,7 @@ from pathlib import Path
 from assets.reference_data import OFFENCE_CLASSIFICATION_CSV
 from sample_data.census import write_census_ethnicity
 from sample_data.crimes import write_crime_extracts
+from sample_data.force_ops import write_force_ops
 from sample_data.hes import write_hes_workbooks
 from sample_data.policeuk import write_policeuk_files
 
@@ -47,6 +48,7 @@ def generator_version() -> str:
 def write_sample_landing(out: Path, scale: float = 1.0, force_slug: str = "west-midlands") -> None:
     """Every source of the landing contract that the sample covers, for one force."""
     write_crime_extracts(out, force_slug=force_slug, scale=scale)
+    write_force_ops(out, force_slug=force_slug)
     for source, folder in REAL_FILES.items():
         (out / folder).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, out / folder / source.name)

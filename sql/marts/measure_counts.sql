@@ -89,6 +89,66 @@ hospital_admissions as (
     where age_group = 'Under 25'
 ),
 
+delivered_months as (
+    -- months a force delivered a monthly operational extract (an empty file included)
+    select source as source_id, force_code, period as month
+    from meta.loaded_files
+    where source in ('firearm_discharges', 'drug_activity', 'sms_survey')
+),
+
+firearm_discharge_months as (
+    select months.force_code, months.month, count(discharges.month) as firearm_discharges
+    from delivered_months as months
+    left join core.fact_firearm_discharges as discharges using (force_code, month)
+    where months.source_id = 'firearm_discharges'
+    group by all
+),
+
+drug_activity_months as (
+    select
+        months.force_code,
+        months.month,
+        count(activity.month) filter (where activity.is_positive_disruption)                  as drug_disruptions,
+        count(activity.month) filter (where activity.activity_type = 'County line disruption') as county_lines_disruptions,
+        count(activity.month) filter (where activity.activity_type = 'County line closure')    as county_lines_closed,
+        coalesce(sum(activity.arrests), 0)                                                     as drug_arrests,
+        coalesce(sum(activity.charges), 0)                                                     as drug_charges
+    from delivered_months as months
+    left join core.fact_drug_activity as activity using (force_code, month)
+    where months.source_id = 'drug_activity'
+    group by all
+),
+
+drug_activity as (
+    unpivot drug_activity_months
+    on drug_disruptions, county_lines_disruptions, county_lines_closed, drug_arrests, drug_charges
+    into name measure_id value numerator
+),
+
+satisfaction_months as (
+    select
+        months.force_code,
+        months.month,
+        count(responses.month) filter (where responses.is_satisfied) as satisfied,
+        count(responses.month) filter (where responses.is_answered)  as answered
+    from delivered_months as months
+    left join core.fact_sms_responses as responses using (force_code, month)
+    where months.source_id = 'sms_survey'
+    group by all
+),
+
+operational_measures as (
+    select force_code, month, 'firearm_discharges' as measure_id, firearm_discharges as numerator,
+           cast(null as bigint) as denominator
+    from firearm_discharge_months
+    union all
+    select force_code, month, measure_id, numerator, null from drug_activity
+    union all
+    select force_code, month, 'satisfaction_rate', satisfied, answered from satisfaction_months
+    union all
+    select force_code, month, 'satisfaction_responses', answered, null from satisfaction_months
+),
+
 all_measures as (
     select force_code, month, measure_id, cast(numerator as double) as numerator,
            cast(null as double) as denominator, false as is_suppressed
@@ -99,6 +159,9 @@ all_measures as (
     union all
     select force_code, month, measure_id, numerator, null, is_suppressed
     from hospital_admissions
+    union all
+    select force_code, month, measure_id, cast(numerator as double), cast(denominator as double), false
+    from operational_measures
 )
 
 select
