@@ -1,0 +1,112 @@
+"""Police and Crime Plan KPIs on hand-made files, every expected figure worked out by hand."""
+
+import csv
+
+import pytest
+from dagster import materialize
+
+from pipelines.definitions import defs
+from tests.conftest import REPO, Pipeline, crime, write_extract
+
+WM = "E23000014"
+HEADER = ["Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude", "Gender",
+          "Age range", "Self-defined ethnicity", "Officer-defined ethnicity", "Legislation", "Object of search",
+          "Outcome", "Outcome linked to object of search", "Removal of more than just outer clothing"]
+WHITE = "White - English/Welsh/Scottish/Northern Irish/British"
+ASIAN = "Asian/Asian British - Pakistani"
+BLACK = "Black/African/Caribbean/Black British - African"
+PACE = "Police and Criminal Evidence Act 1984 (section 1)"
+MISUSE = "Misuse of Drugs Act 1971 (section 23)"
+S60 = "Criminal Justice and Public Order Act 1994 (section 60)"
+NFA = "A no further action disposal"
+# (self-defined ethnicity, legislation, object of search, outcome, outcome linked to object)
+SEARCHES = [
+    (WHITE, MISUSE, "Controlled drugs", "Arrest", "True"),                       # positive, drugs found
+    (WHITE, MISUSE, "Controlled drugs", NFA, "False"),
+    (WHITE, PACE, "Offensive weapons", "Community resolution", "True"),          # positive, weapon found
+    (ASIAN, MISUSE, "Controlled drugs", "Khat or Cannabis warning", "True"),     # positive, drugs found
+    (ASIAN, "Firearms Act 1968 (section 47)", "Firearms", NFA, "False"),
+    (BLACK, S60, "Offensive weapons", "Arrest", "False"),                        # positive, nothing linked
+    (BLACK, MISUSE, "Controlled drugs", "", ""),                                 # no outcome recorded
+    (BLACK, S60, "Firearms", "Summons / charged by post", "True"),               # positive, firearm found
+    (WHITE, MISUSE, "Controlled drugs", NFA, "False"),
+    (BLACK, S60, "Offensive weapons", NFA, "False"),
+]
+CENSUS_HEADER = ["Lower tier local authorities Code", "Lower tier local authorities",
+                 "Ethnic group (20 categories) Code",
+                 "Ethnic group (20 categories)", "Observation"]
+CENSUS = [  # Birmingham, a West Midlands local authority: White 40,000, Asian 10,000, Black 5,000
+    ("E08000025", "Birmingham", "13", "White: English, Welsh, Scottish, Northern Irish or British", 40000),
+    ("E08000025", "Birmingham", "3", "Asian, Asian British or Asian Welsh: Indian", 10000),
+    ("E08000025", "Birmingham", "7", "Black, Black British, Black Welsh, Caribbean or African: African", 5000),
+    ("E08000025", "Birmingham", "-8", "Does not apply", 0),
+]
+
+
+def write_files(pipeline: Pipeline) -> None:
+    searches = pipeline.landing / "policeuk" / "2022-03" / "2022-03-west-midlands-stop-and-search.csv"
+    searches.parent.mkdir(parents=True)
+    with searches.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for number, (ethnicity, law, obj, outcome, linked) in enumerate(SEARCHES, start=1):
+            writer.writerow(["Person search", f"2022-03-{number:02d}T12:00:00+00:00", "False", "", "52.48", "-1.89",
+                             "Male", "18-24", ethnicity, "", law, obj, outcome, linked, "False"])
+    census = pipeline.landing / "ons" / "census" / "census2021-ethnic-group.csv"
+    census.parent.mkdir(parents=True)
+    with census.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CENSUS_HEADER)
+        writer.writerows(CENSUS)
+    for month in ("2022-01", "2022-02", "2022-03"):  # a quarter of crime data puts the quarter on the scorecards
+        write_extract(pipeline.landing, month, [crime(f"{month}/1", f"{month}-02", "1")])
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    pipeline = Pipeline(tmp_path_factory.mktemp("kpis"))
+    write_files(pipeline)
+    assert pipeline.run().problems == []
+    return pipeline
+
+
+def kpi(pipeline, kpi_id: str):
+    rows = pipeline.query("select value, target, target_kind, status from marts.pcp_scorecard "
+                          "where force_code = ? and quarter_end = '2022-03-31' and kpi_id = ?", [WM, kpi_id])
+    assert len(rows) == 1, kpi_id
+    return rows[0]
+
+
+def test_positive_outcome_rate(scored):
+    # 9 searches with an outcome, 5 of them other than no further action
+    value, target, kind, status = kpi(scored, "stop_search_positive_outcome_rate")
+    assert value == pytest.approx(100 * 5 / 9)
+    assert (target, kind, status) == (50, "at_least", "met")
+
+
+def test_find_rates_by_object_of_search(scored):
+    assert kpi(scored, "find_rate_drugs")[0] == pytest.approx(100 * 2 / 5)  # 5 drugs searches, 2 linked finds
+    assert kpi(scored, "find_rate_knives")[0] == pytest.approx(100 * 1 / 3)  # 3 offensive weapons, 1 found
+    assert kpi(scored, "find_rate_firearms")[0] == pytest.approx(100 * 1 / 2)  # 2 firearms, 1 found
+    assert kpi(scored, "section_60_searches")[:1] == (3,)
+
+
+def test_search_ratios_against_white(scored):
+    # per 1,000 people: White 4 / 40,000 = 0.1, Asian 2 / 10,000 = 0.2, Black 4 / 5,000 = 0.8
+    assert kpi(scored, "search_ratio_asian")[0] == pytest.approx(2.0)
+    assert kpi(scored, "search_ratio_black")[0] == pytest.approx(8.0)
+    assert kpi(scored, "search_ratio_black")[3] == "monitor"
+
+
+def test_changing_a_target_changes_status_rerunning_only_the_scorecard(scored, tmp_path, monkeypatch):
+    config = (REPO / "reference" / "pcp_kpis.toml").read_text()
+    assert "target = 50\n" in config
+    edited = tmp_path / "pcp_kpis.toml"
+    edited.write_text(config.replace("target = 50\n", "target = 60\n"))
+    monkeypatch.setenv("POLICING_KPI_CONFIG", str(edited))
+    loads_before = scored.query("select file_name, sha256, loaded_at from meta.loaded_files order by all")
+    scorecard = next(a for a in defs.assets if a.key.to_user_string() == "pcp_scorecard")
+    result = materialize([scorecard], resources=scored.resources, instance=scored.instance)
+    assert result.success
+    assert kpi(scored, "stop_search_positive_outcome_rate")[1:] == (60, "at_least", "not_met")
+    assert scored.query("select file_name, sha256, loaded_at from meta.loaded_files order by all") == loads_before
