@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
-from assets import exports, marts, recorded_crime, reference
+from assets import exports, marts, publication, recorded_crime, reference
 from assets.force_operations import force_operations_assets
 from assets.public_sources import public_source_assets
 from pipelines.jobs import all_jobs
 from pipelines.resources import Exports, LandingFolder, exports_path, landing_path, make_warehouse
 
-ASSET_MODULES = [reference, recorded_crime, marts, exports]
+ASSET_MODULES = [reference, recorded_crime, marts, exports, publication]
 
 defs = Definitions(
     assets=[*load_assets_from_modules(ASSET_MODULES), *public_source_assets, *force_operations_assets],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,8 +30,14 @@ def landing_path() -> Path:
 
 
 class Warehouse(DuckDBResource):
-    """The DuckDB warehouse. Writers go through `transaction()` so that a failed step, or a
-    killed process, leaves every table as it was (DuckDB rolls back uncommitted work)."""
+    """The DuckDB warehouse runs write: a working copy that analysts never open.
+
+    Writers go through `transaction()` so that a failed step, or a killed process, leaves every
+    table as it was (DuckDB rolls back uncommitted work when the file is next opened). Analysts read
+    `published`, which only `publish()` replaces, atomically, once a run's checks have passed.
+    """
+
+    published: str
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -55,9 +62,32 @@ class Warehouse(DuckDBResource):
             conn.execute("commit")
 
 
+    def publish(self) -> Path:
+        """Replace the published warehouse with the working copy, atomically.
+
+        The copy is checkpointed (WAL folded in), copied beside the published file and renamed over
+        it: a reader that already has the old file open keeps reading it until it reconnects; a new
+        reader gets the new state; nobody ever sees half a copy.
+        """
+        published = Path(self.published)
+        with self.get_connection() as conn:
+            conn.execute("checkpoint")
+            staging = published.with_name(f".{published.name}.publishing")
+            shutil.copyfile(self.database, staging)
+        os.replace(staging, published)
+        return published
+
+
+def working_copy_of(published: Path) -> Path:
+    """Where runs build the warehouse that is published at `published`."""
+    return published.parent / ".build" / published.name
+
+
 def make_warehouse(path: Path | None = None) -> Warehouse:
+    published = path or warehouse_path()
     return Warehouse(
-        database=str(path or warehouse_path()),
+        database=str(working_copy_of(published)),
+        published=str(published),
         # duckdb 2 files stay readable by analysts' duckdb 1.x tools
         connection_config={"storage_compatibility_version": "v1.0.0"},
     )

@@ -57,6 +57,7 @@ class Pipeline:
         return run_pipeline(self.resources, self.instance, months, say=lambda _: None)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Query the published warehouse, as an analyst would."""
         with duckdb.connect(str(self.warehouse_path), read_only=True) as conn:
             return conn.execute(sql, params or []).fetchall()
 

@@ -11,11 +11,17 @@ FORCE = "E23000014"
 
 
 @pytest.fixture(scope="module")
-def measures(tmp_path_factory):
+def calibrated(tmp_path_factory):
     pipeline = Pipeline(tmp_path_factory.mktemp("calibrated"))
     write_sample_landing(pipeline.landing)
     report = pipeline.run()
     assert report.problems == []
+    return pipeline
+
+
+@pytest.fixture(scope="module")
+def measures(calibrated):
+    pipeline = calibrated
     rows = pipeline.query(
         "select measure_id, value, baseline_value, pct_change, direction, window_start, window_end, quality_flags "
         "from marts.national_measures where force_code = ? and quarter_end = date '2022-03-31'", [FORCE])
@@ -70,3 +76,76 @@ def test_directions_follow_polarity(measures):
     assert measures["homicide"]["direction"] == "stable"  # "remained relatively stable", +1.9%
     assert measures["burglary"]["direction"] == "improving"
     assert measures["possession_of_weapons"]["direction"] == "worsening"
+
+
+@pytest.mark.parametrize(("measure", "value"), [
+    ("firearm_discharges", 148),  # "reduced by 9 in the year ending March 2022 to 148"
+    ("drug_disruptions", 580),  # "580 positive drug disruptions"
+    ("county_lines_disruptions", 427),  # "427 County Lines disruptions"
+    ("drug_arrests", 661),  # "661 arrests"
+    ("drug_charges", 188),  # "with 188 charges"
+    ("county_lines_closed", 379),  # "379 County Lines were closed during 2021/22"
+    ("satisfaction_responses", 13_509),  # "13,509 completed surveys"
+])
+def test_operational_measures(measures, measure, value):
+    assert measures[measure]["value"] == value
+
+
+def test_firearm_discharges_previous_year_and_satisfaction(measures, calibrated):
+    previous = calibrated.query("select previous_value from marts.national_measures where force_code = ? and "
+                                "quarter_end = '2022-03-31' and measure_id = 'firearm_discharges'", [FORCE])
+    assert previous == [(157.0,)]  # "157 incidents in the previous 12 months"
+    assert round(measures["satisfaction_rate"]["value"]) == 68  # "68% of respondents giving an 8 out of 10"
+
+
+def breakdowns(calibrated, measure):
+    return {r[0]: (r[1], r[2], r[3]) for r in calibrated.query(
+        "select breakdown_id, count, total, share_pct from marts.measure_breakdowns where force_code = ? "
+        "and quarter_end = '2022-03-31' and measure_id = ?", [FORCE, measure])}
+
+
+def test_firearm_discharges_in_the_quarter(calibrated):
+    quarter = breakdowns(calibrated, "firearm_discharges")
+    # "a total of 36 discharges ... injury being caused in 13 of the incidents (of which four were fatal).
+    # 11 ... linked to gang-associated nominals ... nine ... drug dealing ... shotgun ... 24 of the 36 (67%)"
+    assert {k: quarter[k][0] for k in ("injury", "fatal", "gang_related", "drugs_related", "weapon_shotgun")} == {
+        "injury": 13, "fatal": 4, "gang_related": 11, "drugs_related": 9, "weapon_shotgun": 24}
+    assert quarter["injury"][1] == 36
+    assert round(quarter["weapon_shotgun"][2]) == 67
+
+
+def test_homicide_shares(calibrated):
+    # "Organised Crime Groups activity (13%) or domestic-related offending (26%). Drugs (47%) and alcohol (24%)
+    # ... victims (15%) ... under the age of 25"
+    shares = {k: round(v[2]) for k, v in breakdowns(calibrated, "homicide").items()}
+    assert shares == {"organised_crime_group": 13, "domestic_abuse": 26, "drugs_related": 47, "alcohol_related": 25,
+                      "victim_under_25": 15}
+
+
+def kpis(calibrated):
+    return {r[0]: r[1:] for r in calibrated.query(
+        "select kpi_id, value, baseline_value, status from marts.pcp_scorecard where force_code = ? "
+        "and quarter_end = '2022-03-31'", [FORCE])}
+
+
+def test_workforce_kpis(calibrated):
+    scored = kpis(calibrated)
+    assert scored["officer_uplift"] == (1017, 6625, "met")  # "March 22: 1,017", allocation 730
+    assert scored["pcsos"][0] == 448 and scored["pcsos"][2] == "not_met"  # 448 PCSOs at 31 March 2022, target 464
+    assert scored["special_constables"] == (304, 283, "met")  # "April 22: 304", "April 21: 283"
+    assert scored["ethnic_minority_officers"][0] == 330  # "March 22: 330"
+    headcount = dict(calibrated.query("select role, sum(headcount) from core.fact_workforce where force_code = ? "
+                                      "and snapshot_date = '2022-03-31' group by role", [FORCE]))
+    assert headcount == {"Police Officer": 7642, "Police Staff": 4129, "PCSO": 448, "Special Constable": 304}
+
+
+def test_stop_and_search_kpis(calibrated):
+    scored = kpis(calibrated)
+    assert round(scored["stop_search_positive_outcome_rate"][0], 1) == 27.2  # "This rate is now 27.2%"
+    assert round(scored["stop_search_positive_outcome_rate"][1], 1) == 26.5  # "26.5% in 2020/21"
+    assert scored["stop_search_positive_outcome_rate"][2] == "not_met"  # target 50%
+    assert scored["section_60_searches"][:2] == (535, 95)  # "535 searches under Section 60", 2020/21: 95
+    assert round(scored["search_ratio_asian"][0], 1) == 2.7 and round(scored["search_ratio_black"][0], 1) == 4.4
+    assert round(scored["find_rate_drugs"][0], 1) == 34.4
+    assert round(scored["find_rate_knives"][0], 1) == 13.5
+    assert round(scored["find_rate_firearms"][0], 1) == 9.5
