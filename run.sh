@@ -4,6 +4,7 @@
 #   bash run.sh pipeline   run the main job on the bundled sample data (or POLICING_LANDING_DIR)
 #   bash run.sh test       run the test suite
 #   bash run.sh ui         open the Dagster UI (http://localhost:3000) on the same warehouse and run history
+#   bash run.sh sql "..."  query the published warehouse read-only
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV="${POLICING_VENV:-.venv}"
@@ -32,5 +33,6 @@ case "$command" in
     pipeline) setup; exec "$VENV/bin/python" -m pipelines.main "$@" ;;
     test) setup; exec "$VENV/bin/python" -m pytest "$@" ;;
     ui) setup; exec "$VENV/bin/dagster" dev -w workspace.yaml "$@" ;;
-    *) echo "usage: bash run.sh pipeline|test|ui [args]" >&2; exit 2 ;;
+    sql) setup; exec "$VENV/bin/python" -m pipelines.analyst "$@" ;;
+    *) echo "usage: bash run.sh pipeline|test|ui|sql [args]" >&2; exit 2 ;;
 esac

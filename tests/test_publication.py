@@ -1,0 +1,85 @@
+"""Publication as analysts and operators live it: other processes, a killed run, restated data."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import REPO, Pipeline, crime, write_extract
+
+ANALYST = """
+import sys, time, duckdb
+conn = duckdb.connect(sys.argv[1], read_only=True)   # opened before the run, held throughout
+seen = set()
+deadline = time.time() + float(sys.argv[2])
+while time.time() < deadline:
+    seen.add(conn.execute("select count(*) from core.fact_recorded_crime").fetchone()[0])
+    time.sleep(0.05)
+print(sorted(seen))
+"""
+
+
+def quarter(pipeline: Pipeline, months=("2021-01", "2021-02", "2021-03"), rows: int = 3) -> None:
+    for month in months:
+        write_extract(pipeline.landing, month,
+                      [crime(f"{month}/{n}", f"{month}-{n % 28 + 1:02d}", "34B") for n in range(rows)])
+
+
+def run_main_job(root: Path) -> subprocess.Popen:
+    env = {**os.environ, "POLICING_LANDING_DIR": str(root / "landing"),
+           "POLICING_WAREHOUSE_PATH": str(root / "warehouse.duckdb"), "DAGSTER_HOME": str(root / "dagster-home")}
+    (root / "dagster-home").mkdir(exist_ok=True)
+    return subprocess.Popen([sys.executable, "-u", "-m", "pipelines.main"], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+
+def test_analyst_keeps_the_published_state_while_a_run_writes(tmp_path):
+    pipeline = Pipeline(tmp_path)
+    quarter(pipeline)
+    assert pipeline.run().problems == []
+    before = pipeline.query("select count(*) from core.fact_recorded_crime")[0][0]
+    analyst = subprocess.Popen([sys.executable, "-c", ANALYST, str(pipeline.warehouse_path), "25"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)
+    quarter(pipeline, months=("2021-04", "2021-05", "2021-06"))
+    assert pipeline.run().problems == []  # writes and publishes while the analyst's session is open
+    out, err = analyst.communicate(timeout=120)
+    assert analyst.returncode == 0, err
+    assert out.strip() == f"[{before}]"  # every answer from the state it opened, no error
+    assert pipeline.query("select count(*) from core.fact_recorded_crime") == [(before + 9,)]  # a new session
+
+
+def test_killed_run_leaves_the_published_warehouse_and_the_next_run_recovers(tmp_path):
+    pipeline = Pipeline(tmp_path)
+    quarter(pipeline)
+    job = run_main_job(tmp_path)
+    assert job.wait(timeout=600) == 0
+    before = pipeline.table_checksums()
+    # six more months: kill the main job once it is loading them
+    quarter(pipeline, months=("2021-04", "2021-05", "2021-06", "2021-07", "2021-08", "2021-09"), rows=2000)
+    job = run_main_job(tmp_path)
+    for line in job.stdout:
+        if "[ 2/" in line:  # the second month is committed; the third is being loaded
+            job.send_signal(signal.SIGKILL)
+            break
+    job.wait(timeout=60)
+    assert job.returncode == -signal.SIGKILL
+    assert pipeline.table_checksums() == before  # published state untouched, table for table
+    job = run_main_job(tmp_path)
+    assert job.wait(timeout=600) == 0  # no manual step: the working copy recovers on open
+    assert pipeline.query("select count(distinct month) from core.fact_recorded_crime") == [(9,)]
+
+
+def test_restated_month_shown_beside_the_published_figures(pipeline):
+    quarter(pipeline)
+    assert pipeline.run().problems == []
+    write_extract(pipeline.landing, "2021-02", [crime("2021-02/9", "2021-02-09", "34B")])  # 3 robberies -> 1
+    assert pipeline.run().problems == []
+    frozen = pipeline.query("select value from snapshots.national_measures where measure_id = 'robbery' "
+                            "and quarter_end = '2021-03-31'")
+    assert frozen == [(9.0,)]  # what the board saw
+    assert pipeline.query("select published_value, current_value, value_difference from marts.restatements "
+                          "where measure_id = 'robbery' and quarter_end = '2021-03-31'") == [(9.0, 7.0, -2.0)]
+    assert (pipeline.exports / "published" / "scorecard-2021-Q1.xlsx").exists()
