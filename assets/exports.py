@@ -1,116 +1,79 @@
-"""The board's scorecard workbook, one per quarter, written from the marts with openpyxl."""
+"""The board's documents for every quarter: the scorecard workbook and the draft statement.
 
-from pathlib import Path
+`warehouse/exports/scorecard-<YYYY>-Q<n>.xlsx` and `statement-<YYYY>-Q<n>.md`, written from the
+marts (layout and wording in assets/board_documents.py). Where the landing folder holds several
+forces, each gets its own files with the force slug in the name; the force with the most data keeps
+the plain name the board paper refers to.
+"""
 
 import pandas as pd
-from dagster import MaterializeResult, MetadataValue, asset
-from openpyxl import Workbook
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 
-from assets.marts import national_measures
+from assets.board_documents import draft_statement, trend_chart_png, write_scorecard_workbook
 from pipelines.resources import Exports, Warehouse
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-GREEN = PatternFill("solid", fgColor="C6EFCE")
-RED = PatternFill("solid", fgColor="FFC7CE")
-AMBER = PatternFill("solid", fgColor="FFEB9C")
-
-NATIONAL_COLUMNS = {
-    "force_name": "Force",
-    "priority": "Priority",
-    "measure_name": "Measure",
-    "window": "Latest 12 months",
-    "value": "Latest 12 months value",
-    "baseline_value": "Baseline (year to June 2019)",
-    "change": "Change",
-    "pct_change": "% change",
-    "direction": "Direction",
-    "quality_flags": "Quality flags",
-}
-
-
-def append_row(sheet, values: list[object]) -> None:
-    """Append a row; text that Excel would read as a formula (=, +, - or @ first) is stored as a
-    string with Excel's quote prefix, so opening the workbook can never run it."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
-            cell.data_type = "s"
-            cell.quotePrefix = True
+TREND_MEASURES = ("homicide", "robbery", "burglary", "violence_with_injury", "knife_crime")
 
 
 def quarter_label(quarter_end: pd.Timestamp) -> str:
     return f"{quarter_end.year}-Q{(quarter_end.month - 1) // 3 + 1}"
 
 
-def _write_table(sheet, frame: pd.DataFrame, headers: dict[str, str]) -> None:
-    append_row(sheet, list(headers.values()))
-    for cell in sheet[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for record in frame[list(headers)].itertuples(index=False):
-        append_row(sheet, [None if pd.isna(v) else v for v in record])
-    for index, column in enumerate(headers, start=1):
-        width = max([len(str(headers[column]))] + [len(str(v)) for v in frame[column].head(200)])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 60)
-    sheet.freeze_panes = "A2"
-
-
-def write_scorecard(path: Path, measures: pd.DataFrame) -> None:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "National measures"
-    frame = measures.copy()
-    frame["window"] = (frame["window_start"].dt.strftime("%b %Y") + " to " + frame["window_end"].dt.strftime("%b %Y"))
-    _write_table(sheet, frame, NATIONAL_COLUMNS)
-    last = sheet.max_row
-    columns = list(NATIONAL_COLUMNS)
-    for name, number_format in {"value": "#,##0.0", "baseline_value": "#,##0.0", "change": "+#,##0.0;-#,##0.0;0",
-                                "pct_change": '+0.0"%";-0.0"%";0.0"%"'}.items():
-        letter = get_column_letter(columns.index(name) + 1)
-        for (cell,) in sheet[f"{letter}2:{letter}{last}"]:
-            cell.number_format = number_format
-    direction = get_column_letter(columns.index("direction") + 1)
-    span = f"A2:{get_column_letter(len(columns))}{last}"
-    for word, fill in (("improving", GREEN), ("worsening", RED), ("stable", AMBER)):
-        sheet.conditional_formatting.add(span, FormulaRule(formula=[f'${direction}2="{word}"'], fill=fill))
-
-    notes = workbook.create_sheet("Notes")
-    for line in (
-        ["Scorecard", f"Quarter ending {measures['quarter_end'].iloc[0]:%d %B %Y}"],
-        ["Baseline", "The 12 months to June 2019 (National Crime and Policing Measures baseline)"],
-        ["Window", "The 12 complete months ending at quarter end, less the source's reporting lag"],
-        ["Sources", "; ".join(sorted(measures["source"].dropna().unique()))],
-        ["Quality flags", "months_missing: months without data in the window; suppressed_months: NHS "
-                          "disclosure control; baseline_months_missing: baseline year incomplete"],
-    ):
-        append_row(notes, line)
-    notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = 18, 110
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-
-
-@asset(group_name="marts", deps=[national_measures],
-       description="warehouse/exports/scorecard-<YYYY>-Q<n>.xlsx for every quarter in marts.national_measures.")
-def scorecard_workbooks(warehouse: Warehouse, exports: Exports) -> MaterializeResult:
+def _frames(warehouse: Warehouse) -> dict[str, pd.DataFrame]:
     with warehouse.get_connection() as conn:
-        measures = conn.execute(
-            "select n.*, f.force_name from marts.national_measures n join core.dim_force f using (force_code) "
-            "join core.dim_measure m using (measure_id) order by n.quarter_end, f.force_name, m.display_order"
-        ).df()
-    for column in ("quarter_end", "window_start", "window_end"):
-        measures[column] = pd.to_datetime(measures[column])
+        return {
+            "national": conn.execute(
+                "select n.*, f.force_name, f.slug, m.display_order from marts.national_measures n "
+                "join core.dim_force f using (force_code) join core.dim_measure m using (measure_id)").df(),
+            "kpis": conn.execute("select * from marts.pcp_scorecard").df(),
+            "monthly": conn.execute(
+                "select mm.*, m.measure_name from marts.measure_monthly mm join core.dim_measure m using (measure_id)"
+            ).df(),
+            "breakdowns": conn.execute("select * from marts.measure_breakdowns").df(),
+        }
+
+
+@asset(group_name="marts",
+       deps=[AssetKey(name) for name in ("national_measures", "pcp_scorecard", "measure_monthly",
+                                         "measure_breakdowns")],
+       description="The board documents for every quarter: exports/scorecard-<YYYY>-Q<n>.xlsx (national measures, "
+       "PCP KPIs with RAG status, trend charts, notes) and exports/statement-<YYYY>-Q<n>.md (one paragraph per "
+       "measure, every number from the marts).")
+def scorecard_workbooks(warehouse: Warehouse, exports: Exports) -> MaterializeResult:
+    frames = _frames(warehouse)
+    national = frames["national"]
+    if national.empty:
+        return MaterializeResult(metadata={"workbooks": 0})
+    main_force = national["force_code"].value_counts().idxmax()
     written = []
-    for quarter_end, quarter in measures.groupby("quarter_end"):
-        path = exports.path / f"scorecard-{quarter_label(quarter_end)}.xlsx"
-        write_scorecard(path, quarter)
-        written.append(path.name)
+    for (force_code, quarter_end), measures in national.groupby(["force_code", "quarter_end"]):
+        label = quarter_label(pd.Timestamp(quarter_end))
+        suffix = "" if force_code == main_force else f"-{measures['slug'].iloc[0]}"
+        by_force_quarter = {name: frame[(frame["force_code"] == force_code) & (frame["quarter_end"] == quarter_end)]
+                            for name, frame in frames.items() if name in ("kpis", "breakdowns")}
+        monthly = frames["monthly"]
+        monthly = monthly[(monthly["force_code"] == force_code)
+                          & (pd.to_datetime(monthly["month"]) <= pd.to_datetime(measures["window_end"]).max())]
+        workbook = exports.path / f"scorecard-{label}{suffix}.xlsx"
+        exports.path.mkdir(parents=True, exist_ok=True)
+        write_scorecard_workbook(workbook, measures, by_force_quarter["kpis"], monthly)
+        (exports.path / f"statement-{label}{suffix}.md").write_text(
+            draft_statement(measures, by_force_quarter["breakdowns"]), encoding="utf-8")
+        written.append(workbook.name)
+    latest = national[national["force_code"] == main_force]["quarter_end"].max()
+    main_monthly = frames["monthly"][frames["monthly"]["force_code"] == main_force]
+    latest_label = quarter_label(pd.Timestamp(latest))
     return MaterializeResult(metadata={
         "workbooks": len(written),
-        "latest": MetadataValue.path(str(exports.path / written[-1])) if written else "none",
-        "files": MetadataValue.json(written),
+        "latest_workbook": MetadataValue.path(str(exports.path / f"scorecard-{latest_label}.xlsx")),
+        "latest_statement": MetadataValue.md(
+            (exports.path / f"statement-{latest_label}.md").read_text(encoding="utf-8")),
+        "trend": _png_metadata(trend_chart_png(main_monthly, TREND_MEASURES, f"Monthly trend, {main_force}")),
     })
+
+
+def _png_metadata(png: bytes) -> MetadataValue:
+    """A PNG the Dagster UI shows inline (markdown image with a data URI)."""
+    import base64
+
+    return MetadataValue.md(f"![trend](data:image/png;base64,{base64.b64encode(png).decode()})")

@@ -149,3 +149,30 @@ def test_stop_and_search_kpis(calibrated):
     assert round(scored["find_rate_drugs"][0], 1) == 34.4
     assert round(scored["find_rate_knives"][0], 1) == 13.5
     assert round(scored["find_rate_firearms"][0], 1) == 9.5
+
+
+def test_workbook_and_statement_for_2022_q1_equal_the_marts(calibrated):
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(calibrated.exports / "scorecard-2022-Q1.xlsx")
+    sheet = workbook["National measures"]
+    header_row = next(row for row in sheet.iter_rows() if any(cell.value == "Measure" for cell in row))
+    columns = {cell.value: cell.column for cell in header_row}
+    in_workbook = {}
+    for row in sheet.iter_rows(min_row=header_row[0].row + 1):
+        name = row[columns["Measure"] - 1].value
+        if name:
+            baseline = row[columns["Baseline (year to June 2019)"] - 1].value
+            in_workbook[name] = (row[columns["Value"] - 1].value, baseline)
+    marts = {name: (value, baseline) for name, value, baseline in calibrated.query(
+        "select measure_name, value, baseline_value from marts.national_measures where force_code = ? "
+        "and quarter_end = '2022-03-31'", [FORCE])}
+    assert in_workbook == marts
+    assert in_workbook["Homicide"] == (53, 52)
+    kpi_sheet = workbook["PCP KPIs"]
+    statuses = {row[0].value: row for row in kpi_sheet.iter_rows() if row[0].value}
+    assert any(cell.value == "met" for cell in statuses[next(k for k in statuses if "Uplift" in str(k))])
+    statement = (calibrated.exports / "statement-2022-Q1.md").read_text()
+    assert "53 homicides, compared to 52 in the year ending June 2019 baseline" in statement
+    assert "1.9% increase" in statement
+    assert "160 episodes, a reduction of 55" in statement

@@ -1,0 +1,368 @@
+"""The board documents on hand-made mart rows: the workbook read back cell by cell, the statement's wording and
+figures, the trend PNG. The frames mimic marts.national_measures, pcp_scorecard, measure_monthly and
+measure_breakdowns for one force and quarter, with formula-looking text mixed in."""
+
+from __future__ import annotations
+
+import math
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from openpyxl.chart import LineChart
+from openpyxl.worksheet.worksheet import Worksheet
+
+from assets.board_documents import FORMULA_PREFIXES, draft_statement, trend_chart_png, write_scorecard_workbook
+
+FORCE = "E23000014"
+QUARTER = pd.Timestamp("2022-03-31")
+HYPERLINK = '=HYPERLINK("http://example.invalid","click")'
+NATIONAL_HEADERS = ["Priority", "Measure", "Latest 12 months", "Value", "Baseline (year to June 2019)", "Change",
+                    "% change", "Direction", "England and Wales % change", "Quality flags"]
+FIGURE_COLUMNS = {"Value": "value", "Baseline (year to June 2019)": "baseline_value", "Change": "change",
+                  "% change": "pct_change", "England and Wales % change": "england_wales_pct_change"}
+
+
+def measure(measure_id: str, name: str, priority: str, order: int, value: float, baseline: float | None,
+            unit: str = "count", window: tuple[str, str] = ("2021-04-01", "2022-03-31"), direction: str | None = None,
+            flags: str = "", previous: float | None = None, england_wales: float | None = None) -> dict:
+    change = None if baseline is None else value - baseline
+    return {
+        "force_code": FORCE, "force_name": "West Midlands Police", "quarter_end": QUARTER, "priority": priority,
+        "measure_id": measure_id, "measure_name": name, "unit": unit,
+        "window_start": pd.Timestamp(window[0]), "window_end": pd.Timestamp(window[1]), "value": value,
+        "baseline_start": pd.Timestamp("2018-07-01"), "baseline_end": pd.Timestamp("2019-06-30"),
+        "baseline_value": baseline, "change": change,
+        "pct_change": None if baseline is None else 100.0 * change / baseline,
+        "previous_value": previous, "last_quarter_value": None,
+        "polarity": "higher_is_better" if priority == "Satisfaction" else "lower_is_better",
+        "direction": direction, "source": "Force recorded crime", "quality_flags": flags,
+        "england_wales_pct_change": england_wales, "display_order": order,
+    }
+
+
+@pytest.fixture
+def national() -> pd.DataFrame:
+    # rows deliberately out of display order: the documents must put them in board order
+    rows = [
+        measure("online_crime_share", "Online crime as a share of all recorded crime", "Cyber crime", 61, 9.021407,
+                2.247131, unit="percent", direction="worsening"),
+        measure("homicide", "Homicide", "Homicide", 10, 53, 52, direction="stable", england_wales=4.31),
+        measure("firearm_discharges", "Firearm discharges", "Serious violence", 24, 148, 163, direction="improving",
+                previous=157),
+        measure("hospital_admissions_sharp_object_u25", "Hospital admissions for assault by a sharp object, under 25",
+                "Serious violence", 20, 160, 215, window=("2021-03-01", "2022-02-28"), direction="improving",
+                flags="suppressed_months=2"),
+        measure("satisfaction_rate", "SMS survey: helped with the issue (8 or more out of 10)", "Satisfaction", 50,
+                67.999112, None, unit="percent", flags="no_baseline"),
+        measure("online_crime", HYPERLINK, "Cyber crime", 60, 29500, 5900, direction="worsening", flags="-1"),
+    ]
+    frame = pd.DataFrame(rows)
+    frame.loc[frame["measure_id"] == "firearm_discharges", "source"] = "Force firearm discharge log"
+    return frame
+
+
+@pytest.fixture
+def kpis() -> pd.DataFrame:
+    return pd.DataFrame([
+        {"force_code": FORCE, "quarter_end": QUARTER, "kpi_id": "officer_uplift",
+         "kpi_name": "Police Officer Uplift: additional police officers since March 2019", "value": 1017.0,
+         "unit": "count", "target": 730.0, "target_kind": "increase_on_baseline", "baseline_value": 6625.0,
+         "baseline_date": pd.Timestamp("2019-03-31"), "status": "met"},
+        {"force_code": FORCE, "quarter_end": QUARTER, "kpi_id": "positive_outcomes",
+         "kpi_name": "@Stop and search positive outcome rate (12 months)", "value": 27.200238, "unit": "percent",
+         "target": 50.0, "target_kind": "at_least", "baseline_value": 26.498352,
+         "baseline_date": pd.Timestamp("2021-03-31"), "status": "not_met"},
+        {"force_code": FORCE, "quarter_end": QUARTER, "kpi_id": "search_ratio_black",
+         "kpi_name": "Search ratio, Black against White", "value": 4.399922, "unit": "ratio", "target": None,
+         "target_kind": "monitor", "baseline_value": 3.900297, "baseline_date": pd.Timestamp("2021-03-31"),
+         "status": "monitor"},
+    ])
+
+
+@pytest.fixture
+def monthly(national: pd.DataFrame) -> pd.DataFrame:
+    months = pd.date_range("2021-01-01", "2022-03-01", freq="MS")
+    rows = []
+    for index, record in enumerate(national.sort_values("display_order").to_dict("records")):
+        for step, month in enumerate(months):
+            # one suppressed month for HES, so a gap has to survive into the sheet
+            value = None if record["measure_id"].startswith("hospital") and step == 3 else float(index * 10 + step)
+            rows.append({"force_code": FORCE, "measure_id": record["measure_id"], "month": month, "value": value,
+                         "measure_name": record["measure_name"]})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def breakdowns() -> pd.DataFrame:
+    homicide = {"organised_crime_group": 7, "domestic_abuse": 14, "drugs_related": 25, "alcohol_related": 13,
+                "victim_under_25": 8}
+    firearms = {"injury": 13, "fatal": 4, "gang_related": 11, "drugs_related": 9, "weapon_shotgun": 24,
+                "weapon_handgun": 8, "weapon_rifle": 0, "weapon_converted_or_modified": 2, "weapon_unknown": 2}
+    rows = [{"force_code": FORCE, "quarter_end": QUARTER, "measure_id": "homicide", "breakdown_id": key,
+             "period_start": pd.Timestamp("2021-04-01"), "period_end": QUARTER, "count": count, "total": 53,
+             "share_pct": 100.0 * count / 53} for key, count in homicide.items()]
+    rows += [{"force_code": FORCE, "quarter_end": QUARTER, "measure_id": "firearm_discharges", "breakdown_id": key,
+              "period_start": pd.Timestamp("2022-01-01"), "period_end": QUARTER, "count": count, "total": 36,
+              "share_pct": 100.0 * count / 36} for key, count in firearms.items()]
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def workbook_path(tmp_path: Path, national: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame) -> Path:
+    path = tmp_path / "out" / "scorecard-2022-Q1.xlsx"
+    write_scorecard_workbook(path, national, kpis, monthly,
+                             notes={"Prepared by": "Business Planning", "=cmd|' /C calc'!A0": "-2+3"})
+    return path
+
+
+def header_row(sheet: Worksheet, first: str) -> int:
+    for row in sheet.iter_rows(max_col=1):
+        if row[0].value == first:
+            return row[0].row
+    raise AssertionError(f"no {first!r} header in {sheet.title}")
+
+
+def table(sheet: Worksheet, first: str) -> tuple[list[str], list[tuple]]:
+    """The header and cells of the table whose header starts with `first`, down to the first empty row."""
+    top = header_row(sheet, first)
+    headers = [cell.value for cell in sheet[top] if cell.value is not None]
+    rows = []
+    for row in sheet.iter_rows(min_row=top + 1, max_col=len(headers)):
+        if all(cell.value is None for cell in row):
+            break
+        rows.append(row)
+    return headers, rows
+
+
+def same(cell_value: object, frame_value: object) -> bool:
+    if frame_value is None or (isinstance(frame_value, float) and math.isnan(frame_value)):
+        return cell_value is None
+    return cell_value == pytest.approx(float(frame_value), rel=1e-12, abs=1e-12)
+
+
+def test_sheets_in_board_order(workbook_path: Path) -> None:
+    assert load_workbook(workbook_path).sheetnames == ["National measures", "PCP KPIs", "Trends", "Notes"]
+
+
+def test_national_sheet_figures_equal_the_frame(workbook_path: Path, national: pd.DataFrame) -> None:
+    sheet = load_workbook(workbook_path)["National measures"]
+    assert "West Midlands Police" in sheet["A1"].value
+    assert sheet["A2"].value.startswith("Quarter ending 31 March 2022")
+    assert "year ending June 2019" in sheet["A3"].value
+    headers, rows = table(sheet, "Priority")
+    assert headers == NATIONAL_HEADERS
+    # grouped by priority, measures in display order
+    assert [row[1].value for row in rows] == list(national.sort_values("display_order")["measure_name"])
+    assert [row[0].value for row in rows] == ["Homicide", "Serious violence", "Serious violence", "Satisfaction",
+                                              "Cyber crime", "Cyber crime"]
+    by_name = {record["measure_name"]: record for record in national.to_dict("records")}
+    for row in rows:
+        record = by_name[row[1].value]
+        cells = dict(zip(headers, row, strict=True))
+        for header, column in FIGURE_COLUMNS.items():
+            assert same(cells[header].value, record[column]), (record["measure_id"], header)
+            if cells[header].value is not None:
+                assert cells[header].data_type == "n"
+        # an empty direction or flag (NaN or "" in the frame) is an empty cell
+        assert cells["Direction"].value == (record["direction"] if isinstance(record["direction"], str) else None)
+        assert cells["Quality flags"].value == (record["quality_flags"] or None)
+    windows = {row[1].value: row[2].value for row in rows}
+    assert windows["Homicide"] == "Apr 2021 to Mar 2022"
+    assert windows["Hospital admissions for assault by a sharp object, under 25"] == "Mar 2021 to Feb 2022"
+
+
+def test_number_formats_follow_the_unit(workbook_path: Path) -> None:
+    headers, rows = table(load_workbook(workbook_path)["National measures"], "Priority")
+    cells = {row[1].value: dict(zip(headers, row, strict=True)) for row in rows}
+    homicide = cells["Homicide"]
+    assert homicide["Value"].number_format == "#,##0"
+    assert homicide["Baseline (year to June 2019)"].number_format == "#,##0"
+    assert "%" in homicide["% change"].number_format and "0.0" in homicide["% change"].number_format
+    share = cells["Online crime as a share of all recorded crime"]
+    assert share["Value"].number_format == '0.0"%"'
+    assert share["Baseline (year to June 2019)"].number_format == '0.0"%"'
+    assert "pp" in share["Change"].number_format
+
+
+def test_formula_looking_text_is_stored_as_quoted_text(workbook_path: Path) -> None:
+    workbook = load_workbook(workbook_path)
+    seen = set()
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+                    assert cell.data_type == "s" and cell.quotePrefix, (sheet.title, cell.coordinate)
+                    seen.add(cell.value)
+    assert {HYPERLINK, "-1", "@Stop and search positive outcome rate (12 months)", "=cmd|' /C calc'!A0",
+            "-2+3"} <= seen
+    # and in the file itself: no worksheet carries a formula element at all
+    with zipfile.ZipFile(workbook_path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(name), name
+
+
+def test_direction_and_status_are_coloured_by_formula_rules(workbook_path: Path) -> None:
+    workbook = load_workbook(workbook_path)
+    national = workbook["National measures"]
+    top = header_row(national, "Priority")
+    direction = {rule.formula[0]: (str(ranges.sqref), rule.dxf.fill.bgColor.rgb)
+                 for ranges in national.conditional_formatting for rule in ranges.rules}
+    first = top + 1
+    assert direction[f'$H{first}="improving"'] == (f"H{first}:H{first + 5}", "00C6EFCE")
+    assert direction[f'$H{first}="worsening"'][1] == "00FFC7CE"
+    assert direction[f'$H{first}="stable"'][1] == "00FFEB9C"
+    assert national.cell(row=top, column=8).value == "Direction"
+
+    kpi = workbook["PCP KPIs"]
+    top = header_row(kpi, "KPI")
+    assert kpi.cell(row=top, column=8).value == "Status"
+    status = {rule.formula[0]: (str(ranges.sqref), rule.dxf.fill.bgColor.rgb)
+              for ranges in kpi.conditional_formatting for rule in ranges.rules}
+    first = top + 1
+    assert status == {f'$H{first}="met"': (f"H{first}:H{first + 2}", "00C6EFCE"),
+                      f'$H{first}="not_met"': (f"H{first}:H{first + 2}", "00FFC7CE"),
+                      f'$H{first}="monitor"': (f"H{first}:H{first + 2}", "00FFEB9C")}
+
+
+def test_kpi_sheet_figures_equal_the_frame(workbook_path: Path, kpis: pd.DataFrame) -> None:
+    headers, rows = table(load_workbook(workbook_path)["PCP KPIs"], "KPI")
+    assert headers == ["KPI", "Value", "Unit", "Target", "Target kind", "Baseline", "Baseline date", "Status"]
+    assert len(rows) == len(kpis)
+    for row, record in zip(rows, kpis.to_dict("records"), strict=True):
+        cells = dict(zip(headers, row, strict=True))
+        assert cells["KPI"].value == record["kpi_name"]
+        assert same(cells["Value"].value, record["value"])
+        assert same(cells["Target"].value, record["target"])
+        assert same(cells["Baseline"].value, record["baseline_value"])
+        assert cells["Baseline date"].value == record["baseline_date"].to_pydatetime()
+        assert (cells["Unit"].value, cells["Target kind"].value, cells["Status"].value) == (
+            record["unit"], record["target_kind"], record["status"])
+    assert rows[1][1].number_format == '0.0"%"'
+    assert rows[2][1].number_format == "0.00"
+
+
+def test_trends_has_one_line_chart_per_measure_over_the_sheet_data(workbook_path: Path,
+                                                                  monthly: pd.DataFrame) -> None:
+    sheet = load_workbook(workbook_path)["Trends"]
+    headers, rows = table(sheet, "Month")
+    names = list(dict.fromkeys(monthly["measure_name"]))
+    assert headers == ["Month", *names]
+    expected = monthly.pivot(index="month", columns="measure_name", values="value")
+    assert [row[0].value for row in rows] == [month.to_pydatetime() for month in expected.index]
+    for row in rows:
+        for name, cell in zip(names, row[1:], strict=True):
+            assert same(cell.value, expected.loc[pd.Timestamp(row[0].value), name])
+
+    charts = sheet._charts
+    assert len(charts) == len(names)
+    assert all(isinstance(chart, LineChart) and len(chart.series) == 1 for chart in charts)
+    top = header_row(sheet, "Month")
+    plotted = sorted(chart.series[0].val.numRef.f for chart in charts)
+    columns = [sheet.cell(row=top, column=index).column_letter for index in range(2, len(names) + 2)]
+    assert plotted == sorted(f"'Trends'!${letter}${top + 1}:${letter}${top + len(rows)}" for letter in columns)
+    # a grid: three charts a row, nothing overlapping
+    anchors = {(chart.anchor._from.row, chart.anchor._from.col) for chart in charts}
+    assert len(anchors) == len(charts)
+    assert len({col for _, col in anchors}) == 3
+
+
+def test_notes_explain_flags_and_carry_the_callers_notes(workbook_path: Path) -> None:
+    sheet = load_workbook(workbook_path)["Notes"]
+    text = {cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    assert {"Baseline", "Latest 12 months", "Sources", "Quality flags", "months_missing=n", "suppressed_months=n",
+            "no_baseline", "Prepared by", "Business Planning"} <= text
+    headers, rows = table(sheet, "Measure")
+    lags = {row[0].value: row[3].value for row in rows}
+    assert lags["Hospital admissions for assault by a sharp object, under 25"] == 1
+    assert lags["Homicide"] == 0
+
+
+def test_workbook_bytes_are_reproducible(tmp_path: Path, national: pd.DataFrame, kpis: pd.DataFrame,
+                                         monthly: pd.DataFrame) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_scorecard_workbook(first, national, kpis, monthly)
+    write_scorecard_workbook(second, national.sample(frac=1, random_state=3), kpis, monthly)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_workbook_refuses_more_than_one_quarter(tmp_path: Path, national: pd.DataFrame, kpis: pd.DataFrame,
+                                                monthly: pd.DataFrame) -> None:
+    later = national.assign(quarter_end=pd.Timestamp("2022-06-30"))
+    with pytest.raises(ValueError, match="quarter_end"):
+        write_scorecard_workbook(tmp_path / "x.xlsx", pd.concat([national, later]), kpis, monthly)
+
+
+def paragraphs(statement: str) -> dict[str, str]:
+    """Each measure's paragraph by the measure name it opens with."""
+    found = {}
+    for block in statement.split("\n\n"):
+        if block.startswith("**"):
+            name, _, body = block[2:].partition(".**")
+            found[name] = body.strip()
+    return found
+
+
+def test_statement_reads_like_the_board_paper(national: pd.DataFrame, breakdowns: pd.DataFrame) -> None:
+    statement = draft_statement(national, breakdowns)
+    headings = [line for line in statement.splitlines() if line.startswith("## ")]
+    assert headings == ["## Measure: Reduce murder and other homicide", "## Measure: Reduce serious violence",
+                        "## Measure: Improve satisfaction among victims", "## Measure: Tackle cyber crime"]
+    text = paragraphs(statement)
+    assert len(text) == len(national)
+    assert text["Homicide"].startswith("Volumes from April 2021 to March 2022 saw 53 homicides, compared to 52 in "
+                                       "the year ending June 2019 baseline, a 1.9% increase.")
+    hes = text["Hospital admissions for assault by a sharp object, under 25"]
+    assert hes.startswith("The last 12 months (March 2021 to February 2022) saw 160 episodes, a reduction of 55 "
+                          "compared to the national baseline year ending June 2019")
+    assert "2 months of the 12 are suppressed" in hes
+    assert "29,500 offences, compared to 5,900" in text[HYPERLINK]
+    assert "a 400.0% increase" in text[HYPERLINK]
+    assert "quality flag -1" in text[HYPERLINK]
+    assert "Across England and Wales the same comparison shows a 4.3% increase." in text["Homicide"]
+
+
+def test_statement_percent_measures_and_missing_baselines(national: pd.DataFrame, breakdowns: pd.DataFrame) -> None:
+    text = paragraphs(draft_statement(national, breakdowns))
+    assert ("9.0%, compared to 2.2% in the year ending June 2019 baseline, an increase of 6.8 percentage points"
+            in text["Online crime as a share of all recorded crime"])
+    assert text["SMS survey: helped with the issue (8 or more out of 10)"] == (
+        "From April 2021 to March 2022 this stood at 68.0%; no baseline: the survey began after June 2019.")
+
+
+def test_statement_breakdown_sentences(national: pd.DataFrame, breakdowns: pd.DataFrame) -> None:
+    text = paragraphs(draft_statement(national, breakdowns))
+    homicide = text["Homicide"]
+    assert "Of the 53 homicides, 13% (7) were linked to organised crime groups, 26% (14) were domestic-related" \
+        in homicide
+    assert "47% (25) were drug-related" in homicide and "15% (8) had a victim under 25" in homicide
+    firearms = text["Firearm discharges"]
+    assert "148 discharges, compared to 163 in the year ending June 2019 baseline, a 9.2% reduction" in firearms
+    assert "The previous 12 months saw 157, so the year ending March 2022 shows a reduction of 9." in firearms
+    assert ("In the last quarter (January to March 2022), a total of 36 discharges took place, with injury caused "
+            "in 13 (of which 4 fatal).") in firearms
+    assert "11 of the 36 discharges were linked to gang activity and 9 to drug dealing" in firearms
+    assert "a shotgun being discharged in 24 of the 36 discharges (67%)" in firearms
+
+
+def test_statement_figures_come_from_the_frames(national: pd.DataFrame, breakdowns: pd.DataFrame) -> None:
+    changed = national.copy()
+    homicide = changed["measure_id"] == "homicide"
+    changed.loc[homicide, ["value", "baseline_value", "change", "pct_change"]] = [52.0, 52.0, 0.0, 0.0]
+    hes = changed["measure_id"] == "hospital_admissions_sharp_object_u25"
+    changed.loc[hes, ["value", "change", "pct_change"]] = [1240.0, 1025.0, 100.0 * 1025 / 215]
+    text = paragraphs(draft_statement(changed, breakdowns.assign(total=60)))
+    assert "saw 52 homicides, compared to 52 in the year ending June 2019 baseline, no change." in text["Homicide"]
+    assert "Of the 60 homicides" in text["Homicide"]
+    assert "saw 1,240 episodes, an increase of 1,025 compared to" in text[
+        "Hospital admissions for assault by a sharp object, under 25"]
+
+
+def test_trend_png(monthly: pd.DataFrame) -> None:
+    png = trend_chart_png(monthly, ["homicide", "firearm_discharges"], "Homicide and firearm discharges")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert trend_chart_png(monthly, ["no_such_measure"], "Empty").startswith(b"\x89PNG\r\n\x1a\n")
