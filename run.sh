@@ -25,6 +25,7 @@ setup() {
         touch "$stamp"
     fi
     mkdir -p "$DAGSTER_HOME"
+    cp pipelines/dagster.yaml "$DAGSTER_HOME/dagster.yaml"
 }
 
 command="${1:-}"

@@ -20,11 +20,11 @@ from typing import Any
 from dagster import AssetSelection, DagsterInstance, materialize
 
 from assets.landing import FORCE_CRIMES, discover
+from pipelines.jobs import MONTHLY_ASSETS, WRITES_WAREHOUSE
 from pipelines.resources import DEFAULT_LANDING, PROJECT_DIR, landing_path, warehouse_path
 
 DEFAULT_DAGSTER_HOME = PROJECT_DIR / "warehouse" / "dagster-home"
 
-MONTHLY_ASSETS = ("crime_extracts", "validated_crime_extracts", "fact_recorded_crime")
 
 
 def _say(message: str) -> None:
@@ -90,7 +90,7 @@ def run_pipeline(
             instance=instance,
             partition_key=partition_key,
             raise_on_error=False,
-            tags={"policing/launched_by": "main_job"},
+            tags={"policing/launched_by": "main_job", **WRITES_WAREHOUSE},
         )
         report.problems.extend(_failures(result))
         return result

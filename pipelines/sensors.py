@@ -1,0 +1,94 @@
+"""Sensors: runs for exactly the files that landed or changed, and the marts after each month load."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from dagster import (
+    DagsterRunStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SkipReason,
+    run_status_sensor,
+    sensor,
+)
+
+from assets.force_operations import SOURCES as FORCE_OPERATION_SOURCES
+from assets.landing import FORCE_CRIMES, discover
+from assets.public_sources import SOURCES as PUBLIC_SOURCES
+from pipelines.jobs import marts_refresh, monthly_sources, quarterly_refresh
+from pipelines.resources import LandingFolder
+
+FILE_SOURCES = (*PUBLIC_SOURCES, *FORCE_OPERATION_SOURCES)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fingerprint(paths: list[Path], root: Path, previous: dict[str, list]) -> dict[str, list]:
+    """relative path -> [size, mtime_ns, sha256]. A file whose size and mtime are unchanged keeps its
+    recorded hash; any other is hashed again, so a file touched but not changed starts nothing."""
+    current = {}
+    for path in paths:
+        key = path.relative_to(root).as_posix()
+        stat = path.stat()
+        known = previous.get(key)
+        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            current[key] = known
+        else:
+            current[key] = [stat.st_size, stat.st_mtime_ns, _sha256(path)]
+    return current
+
+
+def changed(current: dict[str, list], previous: dict[str, list]) -> list[str]:
+    return sorted(key for key, value in current.items() if key not in previous or previous[key][2] != value[2])
+
+
+@sensor(
+    name="landing_files_sensor",
+    jobs=[monthly_sources, quarterly_refresh],
+    minimum_interval_seconds=60,
+    description="Watches the landing folder: a new or changed crime extract (by content hash) starts a run for "
+    "its month; a new or changed file of any other source starts the quarterly refresh. An unchanged folder "
+    "starts nothing.",
+)
+def landing_files_sensor(context: SensorEvaluationContext, landing: LandingFolder):
+    root = landing.path
+    previous = json.loads(context.cursor) if context.cursor else {}
+    crimes = {f.path: f.month for f in discover(root, FORCE_CRIMES)}
+    others = sorted({p for source in FILE_SOURCES for p in source.files(root)})
+    current = fingerprint([*crimes, *others], root, previous)
+    new = changed(current, previous)
+    crime_keys = {path.relative_to(root).as_posix(): month for path, month in crimes.items()}
+    requests = []
+    for month in sorted({crime_keys[key] for key in new if key in crime_keys}):
+        shas = ",".join(current[key][2][:12] for key in sorted(crime_keys) if crime_keys[key] == month)
+        requests.append(RunRequest(job_name=monthly_sources.name, partition_key=f"{month}-01",
+                                   run_key=f"crimes-{month}-{shas}"))
+    other_changes = [key for key in new if key not in crime_keys]
+    if other_changes:
+        digest = hashlib.sha256("".join(f"{k}{current[k][2]}" for k in other_changes).encode()).hexdigest()[:16]
+        requests.append(RunRequest(job_name=quarterly_refresh.name, run_key=f"sources-{digest}",
+                                   tags={"policing/changed_files": str(len(other_changes))}))
+    context.update_cursor(json.dumps(current))
+    if not requests:
+        return SkipReason("no new or changed files in the landing folder")
+    return requests
+
+
+@run_status_sensor(
+    name="marts_after_monthly_load",
+    run_status=DagsterRunStatus.SUCCESS,
+    monitored_jobs=[monthly_sources],
+    request_job=marts_refresh,
+    description="After a month of crime extracts loads, rebuild the marts and publish.",
+)
+def marts_after_monthly_load(context):
+    return RunRequest(run_key=f"marts-after-{context.dagster_run.run_id}")
