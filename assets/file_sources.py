@@ -22,8 +22,8 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Failure, 
 
 from assets.errors import RejectedFile
 from assets.sql import build_table, table_metadata
-from assets.validation import check_results, check_specs, rejections_by_file, validate
-from pipelines.resources import LandingFolder, Warehouse
+from assets.validation import check_results, check_specs, docs_metadata, rejections_by_file, validate
+from pipelines.resources import Exports, LandingFolder, Warehouse
 
 LOADED_FILES_TABLE = "meta.loaded_files"
 LOADED_FILES_DDL = (
@@ -118,9 +118,10 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
            check_specs=check_specs(source.name, validated_asset),
            description=f"{source.description} Rows that passed the {source.name} Great Expectations suite "
            f"(expectations/{source.name}.json).")
-    def validated(context: AssetExecutionContext, landed: dict, landing: LandingFolder):
+    def validated(context: AssetExecutionContext, landed: dict, landing: LandingFolder, exports: Exports):
         rows = landed["rows"]
-        outcomes = validate(rows, source.name)
+        outcomes = validate(rows, source.name, docs_dir=exports.data_docs,
+                            run_name=f"{source.name}-{context.run_id[:8]}")
         rejections = rejections_by_file(outcomes)
         for file_name, reasons in rejections.items():
             names = rows["source_file"].unique() if file_name == "*" else [file_name]
@@ -130,7 +131,8 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
                     landing.quarantine(path, "\n".join(reasons))
                     context.log.error(f"{name} rejected:\n" + "\n".join(reasons))
         yield Output(landed, metadata={"dagster/row_count": len(rows),
-                                       "rejected_files": MetadataValue.json(sorted(rejections))})
+                                       "rejected_files": MetadataValue.json(sorted(rejections)),
+                                       **docs_metadata(exports.data_docs, source.name)})
         yield from check_results(outcomes, validated_asset)
 
     @asset(name=source.asset_name, group_name="warehouse", ins={"validated": _in(validated_asset)},

@@ -24,8 +24,8 @@ from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS, read_force_csv
 from assets.partitions import month_of, monthly_partitions
 from assets.reference import dim_date, dim_force, dim_geography, dim_offence
 from assets.sql import create_staging_view, model_sql, table_metadata
-from assets.validation import check_results, check_specs, rejections_by_file, validate
-from pipelines.resources import LandingFolder, Warehouse
+from assets.validation import check_results, check_specs, docs_metadata, rejections_by_file, validate
+from pipelines.resources import Exports, LandingFolder, Warehouse
 
 SUITE = "recorded_crime"
 FACT_TABLE = "core.fact_recorded_crime"
@@ -90,7 +90,8 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder) -> Ou
     "(expectations/recorded_crime.json). A critical failure blocks the load and quarantines the file.",
 )
 def validated_crime_extracts(
-    context: AssetExecutionContext, crime_extracts: pd.DataFrame, landing: LandingFolder, warehouse: Warehouse
+    context: AssetExecutionContext, crime_extracts: pd.DataFrame, landing: LandingFolder, warehouse: Warehouse,
+    exports: Exports,
 ):
     month = month_of(context.partition_key)
     with warehouse.get_connection() as conn:
@@ -99,6 +100,8 @@ def validated_crime_extracts(
         crime_extracts,
         SUITE,
         {"offence_codes": offence_codes, "file_month_regex": rf"^{month}-\d{{2}}$"},
+        docs_dir=exports.data_docs,
+        run_name=f"{SUITE}-{month}",
     )
     rejections = rejections_by_file(outcomes)
     for file_name, reasons in rejections.items():
@@ -116,6 +119,7 @@ def validated_crime_extracts(
             "expectations_passed": sum(o.success for o in outcomes),
             "expectations_failed": sum(not o.success for o in outcomes),
             "rejected_files": MetadataValue.json(sorted(rejections)),
+            **docs_metadata(exports.data_docs, SUITE),
         },
     )
     yield from check_results(outcomes, "validated_crime_extracts")

@@ -79,37 +79,68 @@ def _describe(index_row: Mapping[str, Any], column: str | None) -> str:
 
 
 def validate(
-    frame: pd.DataFrame, suite_name: str, parameters: Mapping[str, Any] | None = None
+    frame: pd.DataFrame,
+    suite_name: str,
+    parameters: Mapping[str, Any] | None = None,
+    docs_dir: Path | None = None,
+    run_name: str | None = None,
 ) -> list[ExpectationOutcome]:
-    """Run a stored suite over a frame that carries source_file and source_row columns."""
+    """Run a stored suite over a frame that carries source_file and source_row columns.
+
+    With `docs_dir`, every run is also rendered as Great Expectations Data Docs there, under
+    `run_name`; the results are kept in docs_dir/.results so the site lists every run, not only the
+    last (the newest page: `latest_docs_page`)."""
     import great_expectations as gx  # import costs seconds and 100 MB: only when validating
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
 
     suite_json = load_suite(suite_name)
-    context = gx.get_context(mode="ephemeral")
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults())
+    actions = []
+    if docs_dir is not None:
+        config.stores["validation_results_store"] = {
+            "class_name": "ValidationResultsStore",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(docs_dir / ".results")},
+        }
+        config.data_docs_sites = {"policing": {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }}
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["policing"])]
+    context = gx.get_context(project_config=config, mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch_definition = (
         context.data_sources.add_pandas("landing")
         .add_dataframe_asset(name=suite_name)
         .add_batch_definition_whole_dataframe("whole_file")
     )
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     expectation_parameters = dict(parameters or {})
+
+    def run(name: str, suite: dict[str, Any], result_format: Any) -> list:
+        definition = context.validation_definitions.add(gx.ValidationDefinition(
+            name=name, data=batch_definition, suite=context.suites.add(gx.ExpectationSuite(**copy.deepcopy(suite)))))
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=name, validation_definitions=[definition], actions=actions, result_format=result_format))
+        result = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=expectation_parameters,
+                                run_id=RunIdentifier(run_name=run_name or suite_name))
+        return [item for run_result in result.run_results.values() for item in run_result.results]
+
     # A pass/fail run costs about half of one that lists failing rows; only the expectations that
     # failed are run again to name the files and rows.
-    quick = batch.validate(gx.ExpectationSuite(**copy.deepcopy(suite_json)),
-                           result_format="BOOLEAN_ONLY", expectation_parameters=expectation_parameters)
-    failed = {item.expectation_config.meta["check_name"] for item in quick.results if not item.success}
-    results = [item for item in quick.results if item.success]
+    quick = run(suite_name, suite_json, "BOOLEAN_ONLY")
+    failed = {item.expectation_config.meta["check_name"] for item in quick if not item.success}
+    results = [item for item in quick if item.success]
     if failed:
-        detail_json = dict(suite_json, expectations=[e for e in suite_json["expectations"]
-                                                     if e["meta"]["check_name"] in failed])
-        detailed = batch.validate(
-            gx.ExpectationSuite(**copy.deepcopy(detail_json)),
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS},
-            expectation_parameters=expectation_parameters,
-        )
-        results += detailed.results
+        detail_json = dict(suite_json, name=f"{suite_name}_failures",
+                           expectations=[e for e in suite_json["expectations"] if e["meta"]["check_name"] in failed])
+        results += run(f"{suite_name}_failures", detail_json,
+                       {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS})
     outcomes = []
     for item in results:
         meta = item.expectation_config.meta
@@ -137,6 +168,21 @@ def validate(
                 examples.append(_describe(index_row, column))
         outcomes.append(outcome)
     return outcomes
+
+
+def latest_docs_page(docs_dir: Path, suite_name: str) -> Path | None:
+    """The Data Docs page of the latest validation of a suite, if any was rendered."""
+    pages = sorted((docs_dir / "validations" / suite_name).rglob("*.html"), key=lambda p: p.stat().st_mtime)
+    return pages[-1] if pages else None
+
+
+def docs_metadata(docs_dir: Path, suite_name: str) -> dict[str, MetadataValue]:
+    """Links to the Data Docs of a suite's latest validation, for the asset's metadata."""
+    page = latest_docs_page(docs_dir, suite_name)
+    if page is None:
+        return {}
+    return {"data_docs": MetadataValue.url(page.as_uri()), "data_docs_index": MetadataValue.url(
+        (docs_dir / "index.html").as_uri())}
 
 
 def check_results(outcomes: Sequence[ExpectationOutcome], asset: str) -> list[AssetCheckResult]:

@@ -116,13 +116,18 @@ class LandingFolder(ConfigurableResource):
 
 
 class Exports(ConfigurableResource):
-    """Where the board documents are written (default: warehouse/exports beside the warehouse)."""
+    """Where the board documents are written (default: warehouse/exports beside the warehouse), and
+    the Great Expectations Data Docs of every validation (data-docs beside it)."""
 
     root: str
 
     @property
     def path(self) -> Path:
         return Path(self.root)
+
+    @property
+    def data_docs(self) -> Path:
+        return self.path.parent / "data-docs"
 
 
 def exports_path() -> Path:

@@ -107,3 +107,14 @@ def test_every_row_is_traceable_to_its_file(loaded):
 def test_workbooks_written_for_each_quarter(loaded):
     assert sorted(p.name for p in loaded.exports.glob("*.xlsx"))[-1] == "scorecard-2020-Q1.xlsx"
     assert len(list(loaded.exports.glob("scorecard-*.xlsx"))) == 8
+
+
+def test_every_validation_has_data_docs(loaded):
+    docs = loaded.exports.parent / "data-docs"
+    assert (docs / "index.html").exists()
+    pages = list((docs / "validations" / "recorded_crime").rglob("*.html"))
+    assert len(pages) >= 24  # one validation a month at least
+    materialization = loaded.instance.get_latest_materialization_event(
+        __import__("dagster").AssetKey("validated_crime_extracts"))
+    link = materialization.asset_materialization.metadata["data_docs"].value
+    assert link.startswith("file://") and link.endswith(".html")
