@@ -32,7 +32,18 @@ command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
     pipeline) setup; exec "$VENV/bin/python" -m pipelines.main "$@" ;;
-    test) setup; exec "$VENV/bin/python" -m pytest "$@" ;;
+    test)
+        setup
+        # the browser test drives the Dagster UI in Debian's Chromium (not a browser download)
+        if ! command -v chromium >/dev/null 2>&1; then
+            if [ "$(id -u)" = 0 ]; then
+                echo "installing Debian's chromium for the browser test"
+                apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+            else
+                echo "the browser test needs Debian's chromium: sudo apt-get install chromium" >&2
+            fi
+        fi
+        exec "$VENV/bin/python" -m pytest "$@" ;;
     ui) setup; exec "$VENV/bin/dagster" dev -w workspace.yaml "$@" ;;
     sql) setup; exec "$VENV/bin/python" -m pipelines.analyst "$@" ;;
     *) echo "usage: bash run.sh pipeline|test|ui|sql [args]" >&2; exit 2 ;;

@@ -1,0 +1,152 @@
+"""The Dagster UI as a data engineer uses it, in headless Chromium (Debian's chromium package):
+the asset graph and its checks are shown, a materialization launched from the UI succeeds."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+from pipelines.main import run_pipeline
+from tests.conftest import REPO, Pipeline, crime, write_extract
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "warehouse" / "test-artifacts"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise TimeoutError(f"{url} did not answer in {seconds:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def dagster_ui(tmp_path_factory):
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium (run.sh test does it)"
+    root = tmp_path_factory.mktemp("ui")
+    home = root / "dagster-home"
+    home.mkdir()
+    shutil.copyfile(REPO / "pipelines" / "dagster.yaml", home / "dagster.yaml")
+    pipeline = Pipeline(root)
+    for month in ("2021-01", "2021-02", "2021-03"):
+        write_extract(pipeline.landing, month, [crime(f"{month}/1", f"{month}-05", "1")])
+    env = {**os.environ, "DAGSTER_HOME": str(home), "POLICING_LANDING_DIR": str(pipeline.landing),
+           "POLICING_WAREHOUSE_PATH": str(pipeline.warehouse_path)}
+    with DagsterInstance.from_config(str(home)) as instance:
+        assert run_pipeline(pipeline.resources, instance, say=lambda _: None).problems == []
+    port = free_port()
+    bin_dir = Path(sys.executable).parent
+    processes = [
+        subprocess.Popen([str(bin_dir / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1",
+                          "-p", str(port)], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        subprocess.Popen([str(bin_dir / "dagster-daemon"), "run", "-w", "workspace.yaml"], cwd=REPO, env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{port}/server_info", 180)
+        yield f"http://127.0.0.1:{port}", home
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def page(dagster_ui):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.set_default_timeout(60_000)
+        yield page
+        browser.close()
+
+
+def dismiss_welcome(page) -> None:
+    """A first visit shows a 'Join the Dagster community' dialog over the page."""
+    skip = page.get_by_role("button", name="Skip")
+    try:
+        skip.wait_for(timeout=5_000)
+        skip.click()
+    except Exception:  # noqa: BLE001 - no dialog this time
+        pass
+
+
+@pytest.mark.parametrize(("asset", "group"), [
+    ("crime_extracts", "ingest"), ("validated_crime_extracts", "validation"), ("fact_recorded_crime", "warehouse"),
+    ("national_measures", "marts"), ("pcp_scorecard", "marts"),
+])
+def test_each_layer_is_shown_with_its_assets(dagster_ui, page, asset, group):
+    url, _ = dagster_ui
+    page.goto(f"{url}/assets/{asset}")
+    dismiss_welcome(page)
+    page.get_by_text("Definition", exact=True).first.wait_for()
+    page.get_by_text("Code location", exact=True).first.wait_for()
+    body = page.inner_text("body")
+    assert f"Group\n{group}" in body
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"dagster-ui-{asset}.png"))
+
+
+def test_asset_graph_draws_the_lineage(dagster_ui, page):
+    url, _ = dagster_ui
+    page.goto(f"{url}/assets")
+    dismiss_welcome(page)
+    page.get_by_text("View lineage").first.click()
+    # the whole graph opens collapsed into its layers
+    for group in ("ingest", "validation", "warehouse", "marts"):
+        page.get_by_text(group, exact=True).first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "dagster-ui-lineage.png"), full_page=True)
+
+
+def test_checks_are_shown_beside_their_asset(dagster_ui, page):
+    url, _ = dagster_ui
+    page.goto(f"{url}/assets/validated_crime_extracts?view=checks")
+    dismiss_welcome(page)
+    page.get_by_text("recorded_date_is_a_date").first.wait_for()
+    page.get_by_text("offence_code_known").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "dagster-ui-checks.png"), full_page=True)
+
+
+def test_materialization_launched_from_the_ui_succeeds(dagster_ui, page):
+    url, home = dagster_ui
+    with DagsterInstance.from_config(str(home)) as instance:
+        before = {r.run_id for r in instance.get_runs()}
+    page.goto(f"{url}/assets/dim_date")
+    dismiss_welcome(page)
+    page.get_by_text("Materialize", exact=True).first.click()
+    deadline = time.time() + 240
+    status = None
+    while time.time() < deadline:
+        with DagsterInstance.from_config(str(home)) as instance:
+            new = [r for r in instance.get_runs(RunsFilter()) if r.run_id not in before]
+        if new and new[0].status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE):
+            status = new[0].status
+            break
+        time.sleep(2)
+    assert status == DagsterRunStatus.SUCCESS
+    page.goto(f"{url}/runs")
+    page.get_by_text("Success").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "dagster-ui-run.png"), full_page=True)
