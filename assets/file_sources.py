@@ -21,6 +21,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Failure, MetadataValue, Output, asset
 
 from assets.errors import RejectedFile
+from assets.landing import sha256_of
 from assets.sql import build_table, table_metadata
 from assets.validation import check_results, check_specs, docs_metadata, rejections_by_file, validate
 from pipelines.resources import Exports, LandingFolder, Warehouse
@@ -58,16 +59,6 @@ class FileSource:
         return sorted(p for p in found if p.is_file() and not p.name.startswith((".", "~$")))
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _loaded(warehouse: Warehouse, source: str) -> dict[str, str]:
     with warehouse.get_connection() as conn:
         conn.execute(LOADED_FILES_DDL)
@@ -86,7 +77,7 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
         frames, rejected, parsed = [], [], {}
         delivered = []
         for path in source.files(landing.path):
-            sha = _sha256(path)
+            sha = sha256_of(path)
             if loaded.get(path.name) == sha:
                 continue
             try:

@@ -47,11 +47,16 @@ class LandedFile:
         return self.period.strftime("%Y-%m")
 
     def sha256(self) -> str:
-        digest = hashlib.sha256()
-        with self.path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        return sha256_of(self.path)
+
+
+def sha256_of(path: Path) -> str:
+    """The content hash that identifies a delivery: same bytes, same file, whatever its timestamp."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _period(text: str) -> date:

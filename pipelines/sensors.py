@@ -16,20 +16,12 @@ from dagster import (
 )
 
 from assets.force_operations import SOURCES as FORCE_OPERATION_SOURCES
-from assets.landing import FORCE_CRIMES, discover
+from assets.landing import FORCE_CRIMES, discover, sha256_of
 from assets.public_sources import SOURCES as PUBLIC_SOURCES
 from pipelines.jobs import marts_refresh, monthly_sources, quarterly_refresh
 from pipelines.resources import LandingFolder
 
 FILE_SOURCES = (*PUBLIC_SOURCES, *FORCE_OPERATION_SOURCES)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def fingerprint(paths: list[Path], root: Path, previous: dict[str, list]) -> dict[str, list]:
@@ -43,7 +35,7 @@ def fingerprint(paths: list[Path], root: Path, previous: dict[str, list]) -> dic
         if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
             current[key] = known
         else:
-            current[key] = [stat.st_size, stat.st_mtime_ns, _sha256(path)]
+            current[key] = [stat.st_size, stat.st_mtime_ns, sha256_of(path)]
     return current
 
 

@@ -35,30 +35,12 @@ from pathlib import Path
 
 import numpy as np
 
+from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS
+from assets.reference_data import FORCES_CSV, LSOA_LOOKUP_CSV, OFFENCE_CLASSIFICATION_CSV
 from sample_data import calibration as cal
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
-FORCES_CSV = REFERENCE_DIR / "forces.csv"
-LSOA_LOOKUP_CSV = REFERENCE_DIR / "lsoa-force-lookup.csv"
-OFFENCE_CLASSIFICATION_CSV = REFERENCE_DIR / "prc-pfa-mar2013-onwards-tables201718.csv"
-
-COLUMNS: tuple[str, ...] = (
-    "crime_reference",
-    "recorded_date",
-    "committed_date",
-    "ho_offence_code",
-    "offence_description",
-    "lsoa_code",
-    "victim_age",
-    "domestic_abuse",
-    "knife_or_sharp_instrument",
-    "firearm",
-    "online",
-    "organised_crime_group",
-    "drugs_related",
-    "alcohol_related",
-    "status",
-)
+# The agreed layout (SOURCES.md), as the pipeline reads it.
+COLUMNS: tuple[str, ...] = RECORDED_CRIME_COLUMNS
 
 # The records system's export format: the pipeline has to cope with both of these.
 BYTE_ORDER_MARK = "\ufeff"

@@ -81,43 +81,16 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from assets.parsers.policeuk import STOP_AND_SEARCH_COLUMNS, STREET_COLUMNS
+from assets.reference_data import FORCES_CSV, LSOA_LOOKUP_CSV
 from sample_data.census import west_midlands_group_populations
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 LONDON = ZoneInfo("Europe/London")
 UTC = dt.UTC
 
-STOP_AND_SEARCH_HEADER = [
-    "Type",
-    "Date",
-    "Part of a policing operation",
-    "Policing operation",
-    "Latitude",
-    "Longitude",
-    "Gender",
-    "Age range",
-    "Self-defined ethnicity",
-    "Officer-defined ethnicity",
-    "Legislation",
-    "Object of search",
-    "Outcome",
-    "Outcome linked to object of search",
-    "Removal of more than just outer clothing",
-]
-STREET_HEADER = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-]
+# The published layouts, as the pipeline's parser reads them.
+STOP_AND_SEARCH_HEADER = list(STOP_AND_SEARCH_COLUMNS)
+STREET_HEADER = list(STREET_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -346,7 +319,7 @@ class _Force:
 
 
 def _force(slug: str) -> _Force:
-    forces = pd.read_csv(REFERENCE_DIR / "forces.csv", dtype=str, keep_default_na=False)
+    forces = pd.read_csv(FORCES_CSV, dtype=str, keep_default_na=False)
     row = forces[forces["slug"] == slug]
     if row.empty:
         raise ValueError(f"unknown force slug {slug!r}")
@@ -355,7 +328,7 @@ def _force(slug: str) -> _Force:
 
 
 def _lsoas() -> pd.DataFrame:
-    lookup = pd.read_csv(REFERENCE_DIR / "lsoa-force-lookup.csv", dtype=str, keep_default_na=False)
+    lookup = pd.read_csv(LSOA_LOOKUP_CSV, dtype=str, keep_default_na=False)
     lookup = lookup.rename(
         columns={
             "Region name": "region",
