@@ -1,5 +1,6 @@
 """Public sources through the pipeline into the warehouse, from the real published files."""
 
+import csv
 import shutil
 
 import openpyxl
@@ -31,6 +32,8 @@ def public(tmp_path_factory):
     deliver(pipeline, POPULATION, "ons/population")
     deliver(pipeline, PRC, "homeoffice")
     deliver(pipeline, STOP_SEARCH, "policeuk/2018-08")
+    for month in ("2018-07", "2018-08", "2018-09"):  # puts the quarter ending September 2018 on the scorecards
+        write_extract(pipeline.landing, month, [crime(f"{month}/1", f"{month}-03", "34B")])
     report = pipeline.run()
     assert report.problems == []
     return pipeline
@@ -144,3 +147,22 @@ def test_broken_workbook_rejected_naming_file_and_sheet_and_keeping_data(tmp_pat
     assert "policeforceareatablesyeendingmarch2019.xlsx" in message and "Table P1" in message
     assert pipeline.table_checksums() == before
     assert list((pipeline.landing / "_quarantine").rglob("*.xlsx"))
+
+
+def test_stop_and_search_kpis_on_the_real_rows(public):
+    # computed here from the published file with the csv module: positive = any recorded outcome
+    # other than no further action; find rate = outcome linked to the object searched for
+    with STOP_SEARCH.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with_outcome = [r for r in rows if r["Outcome"].strip()]
+    positive = [r for r in with_outcome if r["Outcome"] not in ("A no further action disposal",
+                                                                 "Nothing found - no further action")]
+    drugs = [r for r in rows if r["Object of search"] == "Controlled drugs"]
+    drugs_found = [r for r in drugs if r["Outcome linked to object of search"] == "True"]
+    section_60 = [r for r in rows if r["Legislation"] == "Criminal Justice and Public Order Act 1994 (section 60)"]
+    scored = {r[0]: r[1] for r in public.query(
+        "select kpi_id, value from marts.pcp_scorecard where force_code = ? and quarter_end = '2018-09-30'", [WM])}
+    assert scored["stop_search_positive_outcome_rate"] == pytest.approx(100 * len(positive) / len(with_outcome))
+    assert scored["find_rate_drugs"] == pytest.approx(100 * len(drugs_found) / len(drugs))
+    assert scored["section_60_searches"] == len(section_60)
+    assert len(with_outcome) > 1000 and len(drugs) > 100  # the real month, not a vacuous match
