@@ -64,7 +64,7 @@ def dagster_ui(tmp_path_factory):
     ]
     try:
         wait_for(f"http://127.0.0.1:{port}/server_info", 180)
-        yield f"http://127.0.0.1:{port}", home
+        yield f"http://127.0.0.1:{port}", home, env
     finally:
         for process in processes:
             process.terminate()
@@ -99,7 +99,7 @@ def dismiss_welcome(page) -> None:
     ("national_measures", "marts"), ("pcp_scorecard", "marts"),
 ])
 def test_each_layer_is_shown_with_its_assets(dagster_ui, page, asset, group):
-    url, _ = dagster_ui
+    url, _, _ = dagster_ui
     page.goto(f"{url}/assets/{asset}")
     dismiss_welcome(page)
     page.get_by_text("Definition", exact=True).first.wait_for()
@@ -111,7 +111,7 @@ def test_each_layer_is_shown_with_its_assets(dagster_ui, page, asset, group):
 
 
 def test_asset_graph_draws_the_lineage(dagster_ui, page):
-    url, _ = dagster_ui
+    url, _, _ = dagster_ui
     page.goto(f"{url}/assets")
     dismiss_welcome(page)
     page.get_by_text("View lineage").first.click()
@@ -122,7 +122,7 @@ def test_asset_graph_draws_the_lineage(dagster_ui, page):
 
 
 def test_checks_are_shown_beside_their_asset(dagster_ui, page):
-    url, _ = dagster_ui
+    url, _, _ = dagster_ui
     page.goto(f"{url}/assets/validated_crime_extracts?view=checks")
     dismiss_welcome(page)
     page.get_by_text("recorded_date_is_a_date").first.wait_for()
@@ -131,7 +131,7 @@ def test_checks_are_shown_beside_their_asset(dagster_ui, page):
 
 
 def test_materialization_launched_from_the_ui_succeeds(dagster_ui, page):
-    url, home = dagster_ui
+    url, home, _ = dagster_ui
     with DagsterInstance.from_config(str(home)) as instance:
         before = {r.run_id for r in instance.get_runs()}
     page.goto(f"{url}/assets/dim_date")
@@ -150,3 +150,22 @@ def test_materialization_launched_from_the_ui_succeeds(dagster_ui, page):
     page.goto(f"{url}/runs")
     page.get_by_text("Success").first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "dagster-ui-run.png"), full_page=True)
+
+
+def test_backfill_of_a_month_range_from_the_cli(dagster_ui):
+    _, home, env = dagster_ui
+    dagster = Path(sys.executable).parent / "dagster"
+    subprocess.run([str(dagster), "job", "backfill", "-w", "workspace.yaml", "-j", "monthly_sources",
+                    "--from", "2021-01-01", "--to", "2021-03-01", "--noprompt"], cwd=REPO, env=env, check=True,
+                   capture_output=True, timeout=300)
+    deadline = time.time() + 420
+    while time.time() < deadline:  # the daemon started by the fixture runs the backfill, one run a month
+        with DagsterInstance.from_config(str(home)) as instance:
+            runs = [r for r in instance.get_runs(RunsFilter(job_name="monthly_sources"))
+                    if "dagster/backfill" in r.tags]
+        done = {r.tags["dagster/partition"]: r.status for r in runs
+                if r.status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE)}
+        if len(done) == 3:
+            break
+        time.sleep(3)
+    assert done == {month: DagsterRunStatus.SUCCESS for month in ("2021-01-01", "2021-02-01", "2021-03-01")}
