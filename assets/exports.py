@@ -22,9 +22,12 @@ def quarter_label(quarter_end: pd.Timestamp) -> str:
 def _frames(warehouse: Warehouse) -> dict[str, pd.DataFrame]:
     with warehouse.get_connection() as conn:
         return {
+            # documents for the forces that deliver their own extracts, not every force area a
+            # national publication (HES) happens to cover
             "national": conn.execute(
                 "select n.*, f.force_name, f.slug, m.display_order from marts.national_measures n "
-                "join core.dim_force f using (force_code) join core.dim_measure m using (measure_id)").df(),
+                "join core.dim_force f using (force_code) join core.dim_measure m using (measure_id) "
+                "where n.force_code in (select force_code from meta.loaded_files where force_code is not null)").df(),
             "kpis": conn.execute("select * from marts.pcp_scorecard").df(),
             "monthly": conn.execute(
                 "select mm.*, m.measure_name from marts.measure_monthly mm join core.dim_measure m using (measure_id)"
