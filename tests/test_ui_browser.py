@@ -169,3 +169,49 @@ def test_backfill_of_a_month_range_from_the_cli(dagster_ui):
             break
         time.sleep(3)
     assert done == {month: DagsterRunStatus.SUCCESS for month in ("2021-01-01", "2021-02-01", "2021-03-01")}
+
+
+def test_sensor_loads_a_new_month_and_the_marts_follow(dagster_ui):
+    _, home, env = dagster_ui
+    dagster = Path(sys.executable).parent / "dagster"
+    for name in ("landing_files_sensor", "marts_after_monthly_load"):
+        subprocess.run([str(dagster), "sensor", "start", name, "-w", "workspace.yaml"], cwd=REPO, env=env,
+                       check=True, capture_output=True, timeout=300)
+    landing = Path(env["POLICING_LANDING_DIR"])
+    published = env["POLICING_WAREHOUSE_PATH"]
+
+    def runs(job: str) -> list:
+        with DagsterInstance.from_config(str(home)) as instance:
+            return [r for r in instance.get_runs(RunsFilter(job_name=job)) if "dagster/sensor_name" in r.tags]
+
+    def wait(condition, seconds: float):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if condition():
+                return True
+            time.sleep(3)
+        return False
+
+    # the first tick sees the folder as it is; then a new month lands
+    assert wait(lambda: runs("monthly_sources"), 240)
+    assert wait(lambda: all(r.status == DagsterRunStatus.SUCCESS for r in runs("monthly_sources")) and
+                all(r.status == DagsterRunStatus.SUCCESS for r in runs("marts_refresh")) and runs("marts_refresh"), 600)
+    april = write_extract(landing, "2021-04", [crime("2021-04/1", "2021-04-05", "34B")])
+    assert wait(lambda: any(r.tags.get("dagster/partition") == "2021-04-01" and r.status == DagsterRunStatus.SUCCESS
+                            for r in runs("monthly_sources")), 300)
+
+    def april_published() -> bool:
+        import duckdb
+
+        try:
+            with duckdb.connect(published, read_only=True) as conn:
+                return conn.execute("select count(*) from marts.measure_monthly where month = '2021-04-01' "
+                                    "and measure_id = 'robbery' and value = 1").fetchone()[0] == 1
+        except duckdb.Error:
+            return False
+
+    assert wait(april_published, 300)  # the marts were rebuilt and published after the month's run
+    count = len(runs("monthly_sources"))
+    april.write_bytes(april.read_bytes())  # the same file delivered again
+    time.sleep(150)  # two sensor ticks
+    assert len(runs("monthly_sources")) == count
