@@ -24,6 +24,7 @@ import pyarrow as pa
 from openpyxl.utils import get_column_letter
 
 from assets.errors import RejectedFile
+from assets.parsers.workbook import check_fixed_header
 
 SHEET = "Headcount"
 HEADER_ROW = 3
@@ -50,8 +51,6 @@ DATE_DTYPE = pd.ArrowDtype(pa.date32())
 
 _NAME_RE = re.compile(r"^(?P<force>[a-z0-9-]+)-workforce-(?P<date>\d{4}-\d{2}-\d{2})\.xlsx$")
 _WHOLE_NUMBER_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$|^\d+$")
-# How far down to look for a misplaced header before calling it missing.
-_HEADER_SEARCH_ROWS = 30
 
 
 def snapshot_date_of(path: str | Path) -> dt.date:
@@ -189,21 +188,4 @@ def read_workforce_snapshot(path: str | Path) -> pd.DataFrame:
 
 
 def _check_header(rows: list[tuple], reject: Callable[..., RejectedFile]) -> None:
-    header_at = next(
-        (
-            i + 1
-            for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS])
-            if _text(row[0]) == HEADER[0] and _text(row[1]) == HEADER[1]
-        ),
-        None,
-    )
-    if header_at is not None and header_at != HEADER_ROW:
-        raise reject(f"the header must be in row {HEADER_ROW}, found in row {header_at}", header_at)
-    if len(rows) < HEADER_ROW:
-        raise reject(f"the header must be in row {HEADER_ROW}; the sheet has {len(rows)} row(s)", HEADER_ROW)
-    found = rows[HEADER_ROW - 1]
-    for column, expected in enumerate(HEADER, start=1):
-        if _text(found[column - 1]) != expected:
-            raise reject(f"header must be {expected!r} (found {found[column - 1]!r})", HEADER_ROW, column)
-    if _text(found[len(HEADER)]):
-        raise reject(f"unexpected column {found[len(HEADER)]!r} after '{HEADER[-1]}'", HEADER_ROW, len(HEADER) + 1)
+    check_fixed_header(rows, HEADER, HEADER_ROW, reject)
