@@ -444,20 +444,24 @@ def largest_remainder(values: np.ndarray, total: int) -> np.ndarray:
     return result
 
 
-def _round_half_up(value: float) -> int:
+def round_half_up(value: float) -> int:
     return int(np.floor(value + 0.5))
 
 
-def _integerise(curve: np.ndarray, windows: list[tuple[int, int, float]]) -> np.ndarray:
+def integerise(curve: np.ndarray, windows: list[tuple[int, int, float]],
+               zero: np.ndarray | None = None) -> np.ndarray:
     """Monthly counts from a curve; each (first, last, total) window of positions sums exactly.
 
     Narrow windows are settled first so a fixed month (the online peak) sits inside its year.
+    Positions marked in `zero` (months a source did not exist) are held at zero.
     """
     counts = np.full(curve.size, -1, dtype=np.int64)
+    if zero is not None:
+        counts[zero] = 0
     for lo, hi, total in sorted(windows, key=lambda w: w[1] - w[0]):
         inside = np.arange(lo, hi + 1)
         free = inside[counts[inside] < 0]
-        remaining = _round_half_up(total) - int(counts[inside][counts[inside] >= 0].sum())
+        remaining = round_half_up(total) - int(counts[inside][counts[inside] >= 0].sum())
         if remaining < 0:
             raise ValueError("calibration windows are inconsistent: a fixed month exceeds its year")
         counts[free] = largest_remainder(curve[free], remaining)
@@ -471,7 +475,7 @@ def _integerise(curve: np.ndarray, windows: list[tuple[int, int, float]]) -> np.
         while end < curve.size and counts[end] < 0:
             end += 1
         run = np.arange(position, end)
-        counts[run] = largest_remainder(curve[run], _round_half_up(float(curve[run].sum())))
+        counts[run] = largest_remainder(curve[run], round_half_up(float(curve[run].sum())))
         position = end
     return counts
 
@@ -602,7 +606,7 @@ def build_plan(slug: str, first_month: str, last_month: str, scale: float, seed:
         keep = np.isin(timeline.months, [_month_number(m) for m, _ in profile.specials])
         noisy_shape = _noisy(smooth, rng, keep) / np.maximum(smooth, 1e-300) * shape
         curves[category] = _fit(noisy_shape, timeline.progress, drift, timeline, base_target, fy_target)
-        counts[category] = _integerise(
+        counts[category] = integerise(
             curves[category], [(base_lo, base_hi, base_target), (fy_lo, fy_hi, fy_target)]
         )
 
@@ -638,7 +642,7 @@ def build_plan(slug: str, first_month: str, last_month: str, scale: float, seed:
         if name == "online":
             peak = timeline.window(cal.ONLINE_PEAK_MONTH, cal.ONLINE_PEAK_MONTH)[0]
             windows.append((peak, peak, cal.ONLINE_PEAK * factor))
-        quotas[name] = _integerise(curve, windows)
+        quotas[name] = integerise(curve, windows)
 
     # Homicide flags: exact for the 2021/22 homicides (spread over its months at random), elsewhere
     # drawn at the same rates.
@@ -651,7 +655,7 @@ def build_plan(slug: str, first_month: str, last_month: str, scale: float, seed:
     for name, target in homicide_targets.items():
         rate = target / cal.FY2122_TARGETS["homicide"]
         quota = rng.binomial(homicides, rate)
-        wanted = min(_round_half_up(target * force.ratio["homicide"] * scale), fy_homicides)
+        wanted = min(round_half_up(target * force.ratio["homicide"] * scale), fy_homicides)
         quota[fy_lo : fy_hi + 1] = rng.multivariate_hypergeometric(homicides[fy_lo : fy_hi + 1], wanted)
         quotas[name] = quota
 

@@ -59,7 +59,16 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from sample_data import calibration as cal
-from sample_data.crimes import BYTE_ORDER_MARK, LINE_END, LOCKDOWN_DIP, ForceData, largest_remainder, load_force
+from sample_data.crimes import (
+    BYTE_ORDER_MARK,
+    LINE_END,
+    LOCKDOWN_DIP,
+    ForceData,
+    integerise,
+    largest_remainder,
+    load_force,
+    round_half_up,
+)
 
 FORCES_CSV = Path(__file__).resolve().parents[1] / "reference" / "forces.csv"
 
@@ -272,10 +281,6 @@ def _month_end(number: int) -> dt.date:
     return dt.date(number // 12, number % 12 + 1, _days_in(number))
 
 
-def _round_half_up(value: float) -> int:
-    return int(np.floor(value + 0.5))
-
-
 @dataclass(frozen=True)
 class _Calendar:
     """The months modelled: always the default five years, so a month's file never depends on the range asked."""
@@ -324,27 +329,7 @@ def _monthly_counts(months: _Calendar, windows: list[tuple[int, int, float]], sh
     level = np.exp(np.interp(np.arange(shape.size), centres, levels)) if centres else np.zeros(shape.size)
     curve = noisy * level
 
-    counts = np.full(shape.size, -1, dtype=np.int64)
-    counts[~active] = 0
-    for lo, hi, total in sorted(windows, key=lambda w: w[1] - w[0]):
-        inside = np.arange(lo, hi + 1)
-        free = inside[counts[inside] < 0]
-        remaining = _round_half_up(total) - int(counts[inside][counts[inside] >= 0].sum())
-        if remaining < 0:
-            raise ValueError("calibration windows are inconsistent: a narrow window exceeds its year")
-        counts[free] = largest_remainder(curve[free], remaining)
-    position = 0
-    while position < shape.size:
-        if counts[position] >= 0:
-            position += 1
-            continue
-        end = position
-        while end < shape.size and counts[end] < 0:
-            end += 1
-        run = np.arange(position, end)
-        counts[run] = largest_remainder(curve[run], _round_half_up(float(curve[run].sum())))
-        position = end
-    return counts
+    return integerise(curve, windows, zero=~active)
 
 
 def _exact_multiset(counts: dict[str, int], rng: np.random.Generator) -> np.ndarray:
@@ -498,10 +483,10 @@ def _drug_files(force: ForceData, months: _Calendar, seed: int) -> dict[int, lis
         # 2021/22 is published: arrests spread over the year's rows by weight, summing exactly, and the
         # charges drawn from those arrests, so no row ever has more charges than arrests.
         weights = means[year] * rng.gamma(2.0, 0.5, size=int(year.sum()))
-        year_arrests = rng.multinomial(_round_half_up(DRUG_ARRESTS_FY2122 * scale), weights / weights.sum())
+        year_arrests = rng.multinomial(round_half_up(DRUG_ARRESTS_FY2122 * scale), weights / weights.sum())
         arrests[year] = year_arrests
         charges[year] = rng.multivariate_hypergeometric(
-            year_arrests, min(_round_half_up(DRUG_CHARGES_FY2122 * scale), int(year_arrests.sum())))
+            year_arrests, min(round_half_up(DRUG_CHARGES_FY2122 * scale), int(year_arrests.sum())))
 
     bases = _sequence_bases(months.months, counts.sum(axis=0))
     files: dict[int, list[list[str]]] = {}
@@ -532,7 +517,7 @@ def _sms_files(force: ForceData, months: _Calendar, seed: int) -> dict[int, list
     rate = np.clip(SMS_SATISFIED_SHARE_FY2122 + drift + rng.normal(0.0, 0.012, months.months.size), 0.5, 0.85)
     satisfied = rng.binomial(answered, rate)
     lo, hi = months.window(*FY2122)
-    target = min(_round_half_up(SMS_SATISFIED_SHARE_FY2122 * answered[lo:hi + 1].sum()), int(answered[lo:hi + 1].sum()))
+    target = min(round_half_up(SMS_SATISFIED_SHARE_FY2122 * answered[lo:hi + 1].sum()), int(answered[lo:hi + 1].sum()))
     satisfied[lo:hi + 1] = largest_remainder(answered[lo:hi + 1] * rate[lo:hi + 1], target)
     unanswered = rng.binomial(answered, SMS_UNANSWERED_RATE)
 
@@ -579,7 +564,7 @@ def _sms_files(force: ForceData, months: _Calendar, seed: int) -> dict[int, list
 
 def _path_values(path: _Path, months: np.ndarray, rng: np.random.Generator, scale: float) -> np.ndarray:
     """Headcount at each month end: anchors exact, each step between them a lumpy share of the change."""
-    anchors = [(_month_number(m), _round_half_up(v * scale)) for m, v in path.anchors]
+    anchors = [(_month_number(m), round_half_up(v * scale)) for m, v in path.anchors]
     values = np.zeros(months.size, dtype=np.int64)
     by_month = {}
     for (m0, v0), (m1, v1) in zip(anchors, anchors[1:], strict=False):
@@ -653,12 +638,12 @@ def _workforce_snapshots(force: ForceData, months: _Calendar, seed: int) -> dict
             total = int(totals[role][i])
             if role == "Police Officer":
                 minority, local = int(officer_minority[i]), int(officer_local[i])
-                female = _round_half_up(officer_female_share[i] * total)
+                female = round_half_up(officer_female_share[i] * total)
             else:
                 low, high = mix.ethnic_minority
-                minority = _round_half_up((low + (high - low) * progress[i]) * total)
-                local, female = _round_half_up(mix.neighbourhood * total), _round_half_up(mix.female * total)
-            not_stated = _round_half_up(mix.not_stated * total)
+                minority = round_half_up((low + (high - low) * progress[i]) * total)
+                local, female = round_half_up(mix.neighbourhood * total), round_half_up(mix.female * total)
+            not_stated = round_half_up(mix.not_stated * total)
             per_role.append(_role_cells(total, minority, not_stated, local, female, mix))
         snapshots[month] = np.stack(per_role)
     return snapshots
