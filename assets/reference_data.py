@@ -10,6 +10,13 @@ from pathlib import Path
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 FORCES_CSV = REFERENCE_DIR / "forces.csv"
 LSOA_LOOKUP_CSV = REFERENCE_DIR / "lsoa-force-lookup.csv"
+# The geography beyond that lookup (reference/README.md says where each file comes from): the ONS
+# district to police force area lookup, district code changes since 2009, the ONS list of current
+# (2023) districts and the Welsh 2011 LSOAs the lookup lacks.
+LAD_PFA_LOOKUP_CSV = REFERENCE_DIR / "ons-lad17-csp17-pfa17-lookup.csv"
+LAD_CHANGES_CSV = REFERENCE_DIR / "lad-changes.csv"
+LAD_CURRENT_CSV = REFERENCE_DIR / "ons-ltla23.csv"
+WELSH_LSOA_CSV = REFERENCE_DIR / "lsoa11-wales.csv"
 OFFENCE_CLASSIFICATION_CSV = REFERENCE_DIR / "prc-pfa-mar2013-onwards-tables201718.csv"
 
 
@@ -44,3 +51,23 @@ def read_kpi_config(path: Path | None = None) -> list[dict]:
         if kpi["target_kind"] in ("at_least", "at_most") and kpi.get("target") is None:
             raise ValueError(f"{where}: target_kind {kpi['target_kind']} needs a target")
     return kpis
+
+
+# the [stop_and_search] settings of the KPI config and their defaults
+KPI_SETTINGS_DEFAULTS = {"find_rate_min_link_coverage_pct": 95.0}
+
+
+def read_kpi_settings(path: Path | None = None) -> dict[str, float]:
+    """The [stop_and_search] section of the KPI config: how the stop-and-search KPIs are defined."""
+    import tomllib
+
+    path = path or kpi_config_path()
+    section = tomllib.loads(path.read_text(encoding="utf-8")).get("stop_and_search", {})
+    unknown = sorted(set(section) - set(KPI_SETTINGS_DEFAULTS))
+    if unknown:
+        raise ValueError(f"{path.name}: [stop_and_search] has unknown settings {unknown}")
+    settings = {**KPI_SETTINGS_DEFAULTS, **section}
+    coverage = float(settings["find_rate_min_link_coverage_pct"])
+    if not 0 <= coverage <= 100:
+        raise ValueError(f"{path.name}: [stop_and_search] find_rate_min_link_coverage_pct must be 0 to 100")
+    return {"find_rate_min_link_coverage_pct": coverage}

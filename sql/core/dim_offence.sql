@@ -1,31 +1,39 @@
--- Offence dimension: the Home Office classification, one row per offence code.
+-- Offence dimension: the Home Office classification, one row per offence code, from every
+-- classification delivered (stg_offence_classification: the shipped 2017/18 table and every PRC
+-- file landed). A code takes the wording of the latest financial year that lists it, so a code
+-- introduced after 2017/18 is known and a renamed one reads as the Home Office now writes it.
 -- The PRC tables publish homicide as one combined code; force records use the individual codes,
 -- so the combined code is expanded to them.
 with classification as (
     select * from stg_offence_classification
 ),
 
-combined_homicide as (
-    select
-        unnest(string_split(source_code, '/')) as offence_code,
-        offence_description,
-        offence_subgroup,
-        offence_group,
-        source_code
-    from classification
-    where source_code like '%/%'
+expanded as (
+    select trim(codes.code) as offence_code, classification.*
+    from classification, unnest(regexp_split_to_array(classification.source_code, '\s*/\s*')) as codes(code)
 ),
 
-single_codes as (
-    select source_code as offence_code, offence_description, offence_subgroup, offence_group, source_code
-    from classification
-    where source_code not like '%/%'
+-- Latest financial year first ('YYYY/YY' sorts as text). Within a year: a code listed in its own
+-- right before the same code expanded from the combined one; a delivered file before the shipped
+-- seed; the later quarter; the file loaded last (as in fact_prc_offences). The wording columns
+-- close the order so the pick never depends on scan order.
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by offence_code
+            order by financial_year desc, offence_code <> source_code, is_seed, last_quarter desc nulls last,
+                     loaded_at desc nulls last, classification_file desc, offence_description, offence_subgroup,
+                     offence_group
+        ) as pick
+    from expanded
 ),
 
 all_codes as (
-    select * from single_codes
-    union all
-    select * from combined_homicide
+    select offence_code, offence_description, offence_subgroup, offence_group, source_code,
+           financial_year as classification_year, classification_file
+    from ranked
+    where pick = 1
 ),
 
 -- ONS has reported death or serious injury caused by unlawful driving as its own subgroup since the
@@ -54,7 +62,10 @@ select
     all_codes.source_code,
     knife.offence_code is not null               as is_knife_selected_offence,
     all_codes.offence_group = 'Fraud offences'    as is_fraud,
-    all_codes.offence_description ilike '%(outcome only)%' as is_outcome_only
+    all_codes.offence_description ilike '%(outcome only)%' as is_outcome_only,
+    -- which classification the wording came from: its financial year and the file that carried it
+    all_codes.classification_year,
+    all_codes.classification_file
 from all_codes
 left join knife_selected_offence_codes as knife using (offence_code)
 left join unlawful_driving_codes as driving using (offence_code)

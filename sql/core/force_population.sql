@@ -1,8 +1,9 @@
 -- Force-area populations per mid-year, summed from the local authorities of each force area
--- (core.dim_geography). Under 25 is ages 0 to 24.
+-- (core.dim_local_authority: every district code of any year's estimates, once, with its force).
+-- Under 25 is ages 0 to 24.
 with local_authority_force as (
-    select distinct la_code, force_code
-    from core.dim_geography
+    select la_code, force_code
+    from core.dim_local_authority
     where force_code is not null
 )
 

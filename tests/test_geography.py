@@ -1,0 +1,308 @@
+"""The geography dimensions built from the shipped ONS lookups (reference/README.md), every expected
+code typed by hand from the ONS lookup and reference/forces.csv."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from assets.parsers.census_ethnicity import SOURCE_COLUMNS, read_census_ethnicity
+from assets.parsers.ons_population import read_mye_persons, read_mye_persons_wide
+from assets.reference import LAD_STAGING, _set_reference_paths
+from assets.reference_data import FORCES_CSV, REFERENCE_DIR
+from assets.sql import build_table, create_staging_view
+
+REPO = Path(__file__).resolve().parents[1]
+MYE_2019 = REPO / "sample_data" / "real" / "ons-population" / "ukmidyearestimates20192019ladcodes.xls"
+
+THAMES_VALLEY = "E23000029"
+NORTHUMBRIA = "E23000007"
+NORTH_YORKSHIRE = "E23000009"
+CUMBRIA = "E23000002"
+AVON_AND_SOMERSET = "E23000036"
+NORTHAMPTONSHIRE = "E23000022"
+DORSET = "E23000039"
+SUFFOLK = "E23000025"
+CITY_OF_LONDON = "E23000034"
+METROPOLITAN = "E23000001"
+NORTH_WALES, GWENT, SOUTH_WALES, DYFED_POWYS = "W15000001", "W15000002", "W15000003", "W15000004"
+
+
+@pytest.fixture(scope="module")
+def conn():
+    con = duckdb.connect()
+    con.execute("create schema core")
+    _set_reference_paths(con)
+    for view in ("stg_forces", *LAD_STAGING, "stg_lsoa_lookup", "stg_lsoa_wales"):
+        create_staging_view(con, view)
+    for model in ("dim_force", "dim_local_authority", "dim_geography"):
+        build_table(con, model)
+    yield con
+    con.close()
+
+
+def authority(conn, la_code: str) -> dict:
+    rows = conn.execute("select * from core.dim_local_authority where la_code = ?", [la_code]).df()
+    assert len(rows) == 1, la_code
+    return rows.iloc[0].to_dict()
+
+
+def force_of(conn, la_code: str) -> str:
+    return authority(conn, la_code)["force_code"]
+
+
+def ons_districts(file_name: str) -> dict[str, str]:
+    """England and Wales districts of an ONS district list in reference/."""
+    with (REFERENCE_DIR / file_name).open(encoding="utf-8", newline="") as handle:
+        return {r["areacd"]: r["areanm"] for r in csv.DictReader(handle) if r["areacd"][0] in "EW"}
+
+
+def territorial_forces() -> set[str]:
+    with FORCES_CSV.open(encoding="utf-8", newline="") as handle:
+        return {r["force_code"] for r in csv.DictReader(handle) if r["force_code"] != "BTP"}
+
+
+# --- districts -----------------------------------------------------------------------------------
+
+
+def test_buckinghamshire_and_the_four_districts_it_replaced_are_thames_valley(conn):
+    bucks = authority(conn, "E06000060")
+    assert (bucks["la_name"], bucks["is_current"], bucks["force_code"]) == ("Buckinghamshire", True, THAMES_VALLEY)
+    for old in ("E07000004", "E07000005", "E07000006", "E07000007"):  # Aylesbury Vale, Chiltern, South Bucks, Wycombe
+        row = authority(conn, old)
+        assert (row["la_code_current"], row["replaced_in_year"], row["force_code"]) == (
+            "E06000060", 2020, THAMES_VALLEY)
+
+
+def test_welsh_authorities_map_to_the_four_welsh_forces(conn):
+    assert force_of(conn, "W06000015") == SOUTH_WALES  # Cardiff
+    by_force = dict(conn.execute(
+        "select force_code, list(la_code order by la_code) from core.dim_local_authority"
+        " where la_code like 'W06%' and is_current group by 1").fetchall())
+    assert by_force == {
+        NORTH_WALES: ["W06000001", "W06000002", "W06000003", "W06000004", "W06000005", "W06000006"],
+        DYFED_POWYS: ["W06000008", "W06000009", "W06000010", "W06000023"],
+        SOUTH_WALES: ["W06000011", "W06000012", "W06000013", "W06000014", "W06000015", "W06000016", "W06000024"],
+        GWENT: ["W06000018", "W06000019", "W06000020", "W06000021", "W06000022"],
+    }
+
+
+def test_northumberland_and_gateshead_are_northumbria_under_old_and_new_codes(conn):
+    # the 2011 lookup still has the pre-2013 codes, with no force
+    assert authority(conn, "E06000048")["la_code_current"] == "E06000057"
+    assert authority(conn, "E08000020")["la_code_current"] == "E08000037"
+    for code in ("E06000057", "E08000037", "E06000048", "E08000020"):
+        assert force_of(conn, code) == NORTHUMBRIA, code
+
+
+def test_north_yorkshire_unitary_and_its_seven_former_districts(conn):
+    assert authority(conn, "E06000065")["la_name"] == "North Yorkshire"
+    assert force_of(conn, "E06000065") == NORTH_YORKSHIRE
+    for number in range(163, 170):  # E07000163 Craven .. E07000169 Selby
+        row = authority(conn, f"E07000{number}")
+        assert (row["la_code_current"], row["replaced_in_year"], row["force_code"]) == (
+            "E06000065", 2023, NORTH_YORKSHIRE)
+    assert force_of(conn, "E06000014") == NORTH_YORKSHIRE  # York stays a unitary of its own
+
+
+@pytest.mark.parametrize(("la_code", "current", "force"), [
+    ("E06000058", "E06000058", DORSET),             # Bournemouth, Christchurch and Poole (2019)
+    ("E07000048", "E06000058", DORSET),             # Christchurch
+    ("E07000052", "E06000059", DORSET),             # West Dorset -> Dorset
+    ("E07000205", "E07000244", SUFFOLK),            # Suffolk Coastal -> East Suffolk
+    ("E07000201", "E07000245", SUFFOLK),            # Forest Heath -> West Suffolk
+    ("E07000150", "E06000061", NORTHAMPTONSHIRE),   # Corby -> North Northamptonshire (2021)
+    ("E07000154", "E06000062", NORTHAMPTONSHIRE),   # Northampton -> West Northamptonshire
+    ("E07000190", "E06000066", AVON_AND_SOMERSET),  # Taunton Deane -> Somerset West and Taunton -> Somerset
+    ("E07000246", "E06000066", AVON_AND_SOMERSET),
+    ("E07000026", "E06000063", CUMBRIA),            # Allerdale -> Cumberland (2023)
+    ("E07000031", "E06000064", CUMBRIA),            # South Lakeland -> Westmorland and Furness
+    ("E07000097", "E07000242", "E23000027"),        # East Hertfordshire recoded 2013, Hertfordshire
+    ("E07000112", "E07000112", "E23000032"),        # Shepway renamed Folkestone and Hythe, Kent
+])
+def test_district_changes_since_2011_keep_their_force(conn, la_code, current, force):
+    row = authority(conn, la_code)
+    assert (row["la_code_current"], row["force_code"]) == (current, force)
+
+
+def test_city_of_london_is_its_own_force_area_not_the_met(conn):
+    assert force_of(conn, "E09000001") == CITY_OF_LONDON
+    assert force_of(conn, "E09000033") == METROPOLITAN  # Westminster
+    assert authority(conn, "E07000112")["la_name"] == "Folkestone and Hythe"
+
+
+def test_every_district_code_once_with_exactly_one_force(conn):
+    rows, codes, without_force = conn.execute(
+        "select count(*), count(distinct la_code), count(*) filter (where force_code is null)"
+        " from core.dim_local_authority").fetchone()
+    assert rows == codes and without_force == 0
+    # the 2017 lookup's 348 districts, and every code that replaced or was replaced since 2009
+    assert codes == 404
+
+
+def test_current_districts_are_exactly_the_ons_2023_list(conn):
+    current = dict(conn.execute(
+        "select la_code, la_name from core.dim_local_authority where is_current").fetchall())
+    assert current == ons_districts("ons-ltla23.csv")
+    assert len(current) == 318  # 296 in England, 22 in Wales
+    assert conn.execute("select count(*) from core.dim_local_authority where la_code_current not in "
+                        "(select la_code from core.dim_local_authority where is_current)").fetchone() == (0,)
+
+
+def test_all_43_territorial_forces_have_a_current_district(conn):
+    forces = {f for (f,) in conn.execute(
+        "select distinct force_code from core.dim_local_authority where is_current").fetchall()}
+    assert forces == territorial_forces()
+    assert len(forces) == 43
+
+
+def test_every_census_2021_authority_maps_to_exactly_one_force(conn):
+    # Census 2021 is published for the December 2022 districts
+    census_areas = ons_districts("ons-ltla22.csv")
+    assert len(census_areas) == 331
+    found = dict(conn.execute(
+        "select la_code, force_code from core.dim_local_authority where list_contains(?, la_code)",
+        [sorted(census_areas)]).fetchall())
+    assert sorted(found) == sorted(census_areas)
+    assert None not in found.values()
+    assert len(set(found.values())) == 43
+
+
+# --- LSOAs ---------------------------------------------------------------------------------------
+
+
+def test_every_2011_lsoa_of_england_and_wales_has_a_district_and_force(conn):
+    by_country = dict(conn.execute(
+        "select left(lsoa_code, 1), count(*) from core.dim_geography"
+        " where la_code_current is not null and force_code is not null group by 1").fetchall())
+    assert by_country == {"E": 32_844, "W": 1_909}  # all 34,753 LSOAs of the 2011 Census
+    assert conn.execute("select count(*) = count(distinct lsoa_code) from core.dim_geography").fetchone() == (True,)
+
+
+@pytest.mark.parametrize(("lsoa_code", "la_code", "la_code_current", "force", "inferred"), [
+    ("W01001777", "W06000015", "W06000015", SOUTH_WALES, True),       # Cardiff 001A
+    ("E01027376", "E06000048", "E06000057", NORTHUMBRIA, True),       # Northumberland 001A: blank in the lookup
+    ("E01008246", "E08000020", "E08000037", NORTHUMBRIA, True),       # Gateshead 001A
+    ("E01027558", "E07000163", "E06000065", NORTH_YORKSHIRE, True),   # Craven 001A
+    ("E01000001", "E09000001", "E09000001", CITY_OF_LONDON, False),   # City of London 001A
+])
+def test_lsoa_examples(conn, lsoa_code, la_code, la_code_current, force, inferred):
+    row = conn.execute(
+        "select la_code, la_code_current, force_code, force_inferred_from_la from core.dim_geography"
+        " where lsoa_code = ?", [lsoa_code]).fetchone()
+    assert row == (la_code, la_code_current, force, inferred)
+
+
+def test_welsh_lsoas_take_msoa_and_district_from_the_ons_name(conn):
+    row = conn.execute("select lsoa_name, msoa_code, msoa_name, la_name, region_code from core.dim_geography"
+                       " where lsoa_code = 'W01001777'").fetchone()
+    assert row == ("Cardiff 001A", None, "Cardiff 001", "Cardiff", "W92000004")
+    # "The Vale of Glamorgan 001A" in the ONS file, district "Vale of Glamorgan"
+    assert conn.execute("select count(*) from core.dim_geography where la_code = 'W06000014'").fetchone() == (79,)
+
+
+def test_the_lookups_own_force_agrees_with_the_district_force_wherever_it_has_one(conn):
+    disagreements, compared = conn.execute(
+        "select count(*) filter (where forces.force_code is distinct from geography.force_code), count(*)"
+        " from stg_lsoa_lookup as lookup"
+        " inner join core.dim_geography as geography using (lsoa_code)"
+        # the lookup writes the City's force 'City of London', the Home Office 'London, City of'
+        " left join core.dim_force as forces on forces.home_office_force_name ="
+        "   case lookup.home_office_force_name when 'City of London' then 'London, City of'"
+        "   else lookup.home_office_force_name end"
+        " where lookup.home_office_force_name is not null").fetchone()
+    assert (disagreements, compared) == (0, 32_844 - 3_335)
+
+
+# --- populations summed to force areas -----------------------------------------------------------
+
+
+def test_mid_2019_district_populations_add_up_to_england_and_wales(conn):
+    """The real ONS mid-2019 estimates (sample_data/real): every district maps to one force, and the
+    force areas add up to the England and Wales total the release publishes."""
+    wide = read_mye_persons_wide(MYE_2019)
+    districts = wide[wide.area_code.str[0].isin(["E", "W"]) & wide.geography.isin(
+        ["Unitary Authority", "Non-metropolitan District", "Metropolitan District", "London Borough"])]
+    con = conn.cursor()
+    con.register("mye_districts", districts[["area_code", "all_ages"]])
+    matched, forces, persons = con.execute(
+        "select count(*), count(distinct force_code), sum(all_ages) from mye_districts"
+        " inner join core.dim_local_authority on la_code = area_code").fetchone()
+    assert (matched, len(districts)) == (339, 339)
+    assert forces == 43
+    assert persons == 59_439_840 == int(wide.set_index("area_code").loc["K04000001", "all_ages"])
+
+
+def test_force_population_model_sums_each_district_once(conn):
+    frame = read_mye_persons(MYE_2019)
+    frame["source_file"] = MYE_2019.name
+    con = conn.cursor()
+    con.execute("create schema if not exists landed")
+    con.execute("create schema if not exists meta")
+    con.register("mye", frame)
+    con.execute("create or replace table landed.ons_population as select * from mye")
+    con.execute("create or replace table meta.loaded_files as select 'ons_population' as source,"
+                " ? as file_name, timestamp '2020-06-24 09:30' as loaded_at", [MYE_2019.name])
+    build_table(con, "population_by_age")
+    build_table(con, "force_population")
+    total, authorities, forces = con.execute(
+        "select sum(persons), sum(local_authorities), count(*) from core.force_population"
+        " where mid_year = 2019").fetchone()
+    assert (total, authorities, forces) == (59_439_840, 339, 43)
+    assert con.execute("select persons from core.force_population where force_code = 'E23000014'").fetchone() == (
+        2_928_592,)  # West Midlands, the metropolitan county's published total
+
+
+def test_census_ethnicity_by_force_counts_every_census_authority_once(conn, tmp_path):
+    """A Census 2021 TS021 file in the ONS layout for all 331 authorities (10 persons in each of the
+    19 categories, the real per-authority figures not being shipped): nothing is lost or doubled."""
+    path = tmp_path / "census2021-ethnic-group-by-la.csv"
+    areas = ons_districts("ons-ltla22.csv")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SOURCE_COLUMNS)
+        for code, name in areas.items():
+            writer.writerow([code, name, -8, "Does not apply", 0])
+            for number, label in enumerate(CENSUS_CATEGORIES, start=1):
+                writer.writerow([code, name, number, label, 10])
+    census = read_census_ethnicity(path)
+    con = conn.cursor()
+    con.execute("create schema if not exists landed")
+    con.register("census", census)
+    con.execute("create or replace table landed.census_ethnicity as select * from census")
+    build_table(con, "census_ethnicity_by_force")
+    persons, authorities, forces = con.execute(
+        "select sum(persons), count(distinct force_code), count(*) from core.census_ethnicity_by_force").fetchone()
+    assert persons == 331 * 19 * 10 == 62_890
+    assert authorities == 43 and forces == 43 * 5
+    per_force = dict(con.execute(
+        "select force_code, max(local_authorities) from core.census_ethnicity_by_force group by 1").fetchall())
+    assert sum(per_force.values()) == 331
+    assert per_force[NORTH_YORKSHIRE] == 8  # York and the seven districts of 2021
+    assert per_force[CUMBRIA] == 6
+
+
+CENSUS_CATEGORIES = (
+    "Asian, Asian British or Asian Welsh: Bangladeshi",
+    "Asian, Asian British or Asian Welsh: Chinese",
+    "Asian, Asian British or Asian Welsh: Indian",
+    "Asian, Asian British or Asian Welsh: Pakistani",
+    "Asian, Asian British or Asian Welsh: Other Asian",
+    "Black, Black British, Black Welsh, Caribbean or African: African",
+    "Black, Black British, Black Welsh, Caribbean or African: Caribbean",
+    "Black, Black British, Black Welsh, Caribbean or African: Other Black",
+    "Mixed or Multiple ethnic groups: White and Asian",
+    "Mixed or Multiple ethnic groups: White and Black African",
+    "Mixed or Multiple ethnic groups: White and Black Caribbean",
+    "Mixed or Multiple ethnic groups: Other Mixed or Multiple ethnic groups",
+    "White: English, Welsh, Scottish, Northern Irish or British",
+    "White: Irish",
+    "White: Gypsy or Irish Traveller",
+    "White: Roma",
+    "White: Other White",
+    "Other ethnic group: Arab",
+    "Other ethnic group: Any other ethnic group",
+)
