@@ -3,8 +3,10 @@
 Every table sheet (one with an ``Area Code`` header) of every edition becomes one tidy long table:
 one row per published cell, keyed by edition, table, area and measure. Nothing here branches on the
 edition or the file name: the quirks that differ between editions (title footnotes, sheet names
-with trailing spaces, header position, one or two header rows, footnote digits on names,
-``[note N]``, the marker vocabulary) are handled by rules that hold for all of them.
+with trailing spaces or in the accessible layout's "Table_P1"/"P1" form, header position, one or
+two header rows, footnote digits on names, ``[note N]`` on headers, names and codes, years as
+numeric headers, the marker vocabulary, a force published as markers across its whole row, blank
+separator columns included) are handled by rules that hold for all of them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import calendar
 import re
 import zipfile
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +23,7 @@ import openpyxl
 import pandas as pd
 import pyarrow as pa
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from assets.errors import RejectedFile
 
@@ -79,7 +82,10 @@ _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_nam
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 # "year ending June 20191,2": the year is the first four digits, whatever footnotes follow.
 _PERIOD = re.compile(r"year\s+ending\s+([A-Za-z]+)\.?\s+((?:19|20)\d\d)", re.IGNORECASE)
-_TABLE_ID = re.compile(r"\btable\s+([A-Z]{1,2}\d{1,2}[a-z]?)\b", re.IGNORECASE)
+# "Table P1", "Table P4 " and the accessible layout's "Table_P1"; in a title "Table P1: ...".
+_TABLE_ID = re.compile(r"\btable[\s_]*([A-Z]{1,2}\d{1,2}[a-z]?)(?![A-Za-z0-9])", re.IGNORECASE)
+# Accessible-layout sheets may be named by the bare id: "P1".
+_BARE_TABLE_ID = re.compile(r"\s*([A-Z]{1,2}\d{1,2}[a-z]?)\s*", re.IGNORECASE)
 
 _NOTE = re.compile(r"\s*\[notes?\s*[\d, and]+\]", re.IGNORECASE)
 _FOOTNOTE_RUN = r"\d{1,2}(?:\s?,\s?\d{1,2})*"
@@ -118,7 +124,9 @@ _AREA_CODE_CELL = rf"({_AREA_CODE})\s?(?:{_FOOTNOTE_RUN})?"
 _MARKER = r"-|–|\.|\.\.|:|\*|\+|~|N/A|n/a|\[[a-z]{1,3}\]|\*?\s?[↑↓]"
 _THOUSANDS = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
 
-_NAME_HEADER = r"(?:police force area|police force|pfa|area) names?"
+_NAME_HEADER = re.compile(r"(?:police force area|police force|pfa|area) names?", re.IGNORECASE)
+# "Area Code", "Area code", "Area Codes" (P5), "PFA code", "Area code [note 2]" once footnotes go.
+_CODE_HEADER = re.compile(r"(?:police force area|police force|pfa|area) codes?", re.IGNORECASE)
 
 _TYPE_BY_CODE_PREFIX = {
     "K02": "country",
@@ -144,6 +152,43 @@ def _texts(grid: pd.DataFrame) -> pd.DataFrame:
     return grid.map(lambda v: v.strip() if isinstance(v, str) else np.nan).astype(object)
 
 
+def _header_label(value: object) -> str | float:
+    """A header cell as its label: text without footnotes, a number or a date as written.
+
+    Population tables head their columns with the years as numbers (2002, or 2002.0 once a
+    spreadsheet tool has touched it): those are labels like any text, "2002", not an empty header.
+    A number cell cannot carry a footnote, so it is never stripped of trailing digits.
+    """
+    if isinstance(value, str):
+        return strip_footnotes(value) or np.nan
+    if isinstance(value, bool) or value is None:
+        return np.nan
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if not np.isfinite(value):
+            return np.nan
+        return str(int(value)) if float(value).is_integer() else f"{float(value):g}"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return np.nan
+
+
+def _without_notes(text: pd.Series) -> pd.Series:
+    """Text cells without ``[note N]``: the accessible layout puts notes on area codes too."""
+    return text.str.replace(_NOTE, "", regex=True).str.strip()
+
+
+def _is_header(texts: pd.DataFrame, pattern: re.Pattern[str], keyword: str) -> pd.DataFrame:
+    """Cells whose label, once footnotes are stripped, is the header ``pattern`` names.
+
+    Only cells mentioning ``keyword`` are stripped: the title and note text make up most cells.
+    """
+    return texts.map(
+        lambda v: isinstance(v, str) and keyword in v.lower() and pattern.fullmatch(strip_footnotes(v)) is not None
+    )
+
+
 # --- one sheet ------------------------------------------------------------------------------------
 
 
@@ -158,7 +203,7 @@ class _Table:
 
 
 def _header_labels(
-    path: Path, sheet: str, texts: pd.DataFrame, header: int, first_measure_column: int
+    path: Path, sheet: str, grid: pd.DataFrame, header: int, first_measure_column: int
 ) -> dict[int, str]:
     """Column index -> measure name, combining the group row above the header where needed.
 
@@ -167,11 +212,10 @@ def _header_labels(
     group labels (P5 "% change ... compared with: Apr '10 to Mar '11"). Unique names stay plain so
     P1 reads "Homicide", not "Victim-based crime: Homicide".
     """
-    columns = [c for c in texts.columns if c >= first_measure_column]
-    clean = texts.loc[[header], columns].iloc[0].map(strip_footnotes, na_action="ignore")
+    columns = [c for c in grid.columns if c >= first_measure_column]
+    clean = grid.loc[header, columns].map(_header_label).astype(object)
     if header > 0:
-        group_literal = texts.loc[header - 1, columns].map(strip_footnotes, na_action="ignore")
-        group_literal = group_literal.replace("", np.nan)
+        group_literal = grid.loc[header - 1, columns].map(_header_label).astype(object)
     else:
         group_literal = pd.Series(np.nan, index=columns, dtype=object)
     # Merged group cells only carry text in their first column; read-only openpyxl has no merge
@@ -207,18 +251,28 @@ def _header_labels(
     return labels
 
 
+class _Cells:
+    """Published cells sorted into blank, number (with its value), marker, and anything else."""
+
+    def __init__(self, raw: pd.Series) -> None:
+        present = raw.notna().to_numpy()
+        self.text = raw.astype(str).str.strip()
+        self.blank = ~present | self.text.eq("").to_numpy()
+        numeric = pd.to_numeric(self.text.where(~self.blank), errors="coerce")
+        thousands = self.text.str.fullmatch(_THOUSANDS).fillna(False).astype(bool).to_numpy()
+        if thousands.any():
+            numeric = numeric.where(~thousands, pd.to_numeric(self.text.str.replace(",", ""), errors="coerce"))
+        self.numeric = numeric
+        self.is_number = numeric.notna().to_numpy()
+        matches_marker = self.text.str.fullmatch(_MARKER).fillna(False).astype(bool).to_numpy()
+        self.is_marker = ~self.blank & ~self.is_number & matches_marker
+        self.is_other = ~self.blank & ~self.is_number & ~self.is_marker
+
+
 def _values(path: Path, sheet: str, raw: pd.Series, rows: np.ndarray, columns: np.ndarray) -> tuple:
     """Published cells -> (value, marker). Numbers stay numbers, known markers go to ``marker``."""
-    present = raw.notna().to_numpy()
-    text = raw.astype(str).str.strip()
-    blank = ~present | text.eq("").to_numpy()
-    numeric = pd.to_numeric(text.where(~blank), errors="coerce")
-    thousands = text.str.fullmatch(_THOUSANDS).fillna(False).astype(bool).to_numpy()
-    if thousands.any():
-        numeric = numeric.where(~thousands, pd.to_numeric(text.str.replace(",", ""), errors="coerce"))
-    is_number = numeric.notna().to_numpy()
-    is_marker = ~blank & ~is_number & text.str.fullmatch(_MARKER).fillna(False).astype(bool).to_numpy()
-    bad = ~blank & ~is_number & ~is_marker
+    cells = _Cells(raw)
+    text, bad = cells.text, cells.is_other
     if bad.any():
         at = int(np.flatnonzero(bad)[0])
         raise RejectedFile(
@@ -227,8 +281,8 @@ def _values(path: Path, sheet: str, raw: pd.Series, rows: np.ndarray, columns: n
             sheet=sheet,
             cell=_cell(int(rows[at]), int(columns[at])),
         )
-    value = numeric.where(is_number).astype("float64")
-    marker = text.where(is_marker)
+    value = cells.numeric.where(cells.is_number).astype("float64")
+    marker = text.where(cells.is_marker)
     return value.to_numpy(), marker.to_numpy()
 
 
@@ -267,11 +321,12 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple]) -> _Table | None:
     if grid.empty:
         return None
     texts = _texts(grid)
-    lowered = texts.map(lambda v: v.lower() if isinstance(v, str) else v)
 
-    hits = np.argwhere(lowered.isin(["area code", "area codes"]).to_numpy())
+    # The header row is the row of the 'Area Code' cell, whatever its depth, spelling ("Area code",
+    # "PFA code") or footnotes ("Area code [note 2]").
+    hits = np.argwhere(_is_header(texts, _CODE_HEADER, "code").to_numpy())
     if len(hits) == 0:
-        looks_like_code = texts.apply(lambda column: column.str.fullmatch(_AREA_CODE_CELL))
+        looks_like_code = texts.apply(lambda column: _without_notes(column).str.fullmatch(_AREA_CODE_CELL))
         codes = np.argwhere(looks_like_code.fillna(False).astype(bool).to_numpy())
         if len(codes):
             row, column = (int(v) for v in codes[0])
@@ -288,9 +343,7 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple]) -> _Table | None:
     name_column = None
     for row in (header, header - 1):
         if row >= 0:
-            found = np.flatnonzero(
-                lowered.loc[row].astype("str").str.fullmatch(_NAME_HEADER).fillna(False).astype(bool).to_numpy()
-            )
+            found = np.flatnonzero(_is_header(texts.loc[[row]], _NAME_HEADER, "name").to_numpy()[0])
             if len(found):
                 name_column = int(found[0])
                 break
@@ -304,14 +357,12 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple]) -> _Table | None:
 
     above = texts.loc[: header - 1].stack().dropna() if header > 0 else pd.Series(dtype=object)
     title_cell = _cell(*above.index[0]) if len(above) else _cell(0, 0)
-    table_id = None
-    for candidate in (sheet, *above.tolist()):
-        match = _TABLE_ID.search(candidate)
-        if match:
-            table_id = match.group(1).upper()
-            break
-    if table_id is None:
+    # The sheet name first ("Table P1", "Table_P1", bare "P1"), then the title ("Table P1: ...").
+    matches = (_TABLE_ID.search(sheet), _BARE_TABLE_ID.fullmatch(sheet), *map(_TABLE_ID.search, above.tolist()))
+    match = next((m for m in matches if m), None)
+    if match is None:
         raise RejectedFile(path, "no 'Table <id>' in the sheet name or title", sheet=sheet, cell=title_cell)
+    table_id = match.group(1).upper()
     periods = [
         date(int(year), _MONTHS[month.lower()], calendar.monthrange(int(year), _MONTHS[month.lower()])[1])
         for text in above.tolist()
@@ -321,10 +372,10 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple]) -> _Table | None:
     # P2 and P5 titles name the earlier periods compared as well: the table's own is the latest.
     period = max(periods) if periods else None
 
-    labels = _header_labels(path, sheet, texts, header, max(code_column, name_column) + 1)
+    labels = _header_labels(path, sheet, grid, header, max(code_column, name_column) + 1)
 
     body = grid.loc[header + 1 :]
-    code_text = texts.loc[header + 1 :, code_column].astype("str")
+    code_text = _without_notes(texts.loc[header + 1 :, code_column].astype("str"))
     name_text = texts.loc[header + 1 :, name_column].astype("str").replace("", np.nan)
     code_parts = code_text.str.extract(f"^{_AREA_CODE_CELL}$", expand=False)
     is_code = code_parts.notna()
@@ -348,15 +399,20 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple]) -> _Table | None:
 
     measure_columns = list(labels)
     unlabelled = [c for c in body.columns if c > max(code_column, name_column) and c not in labels]
-    if unlabelled:
-        stray = body[unlabelled].apply(lambda column: column.astype(str).str.strip().ne("") & column.notna())
-        if stray.to_numpy().any():
-            row_at, column_at = np.argwhere(stray.to_numpy())[0]
+    if unlabelled and len(body):
+        # A force not available for the period is published as '..' across its whole row, the
+        # blank separator columns included: a marker under no header says nothing and is dropped.
+        # A number or other text there would be data no header describes: the layout is broken.
+        cells = _Cells(pd.Series(body[unlabelled].to_numpy().ravel(), dtype=object))
+        stray = cells.is_number | cells.is_other
+        if stray.any():
+            at = int(np.flatnonzero(stray)[0])
+            row_at, column_at = divmod(at, len(unlabelled))
             raise RejectedFile(
                 path,
-                "a value sits in a column with no header",
+                f"a value ('{cells.text.iloc[at]}') sits in a column with no header",
                 sheet=sheet,
-                cell=_cell(int(stray.index[row_at]), int(unlabelled[column_at])),
+                cell=_cell(int(body.index[row_at]), int(unlabelled[column_at])),
             )
 
     row_index = body.index.to_numpy()
@@ -402,7 +458,8 @@ def read_ons_pfa_workbook(path: str | Path) -> pd.DataFrame:
         # keep_links=False: the editions link to other ONS workbooks, and parsing those links costs
         # more than reading every table.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as error:
+        # InvalidFileException: openpyxl refuses a file named .xls or .csv before reading it.
         raise RejectedFile(path, f"not a readable .xlsx workbook ({error})") from error
     try:
         tables: dict[str, tuple[str, _Table]] = {}
