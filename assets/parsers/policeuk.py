@@ -52,6 +52,25 @@ STOP_AND_SEARCH_COLUMNS: tuple[str, ...] = (
     "Removal of more than just outer clothing",
 )
 
+# Columns that some vintages do not have: the two outcome-detail columns came in after the 2014-16
+# files, the policing-operation pair is missing from some forces' files, and a location is not
+# something any measure depends on. An absent optional column lands as null (unknown) in every row,
+# never as False: "not published" is not "no". Every other column is in every vintage, so its
+# absence means the file is not a stop-and-search file (or a column was renamed) and is rejected.
+STOP_AND_SEARCH_OPTIONAL_COLUMNS: frozenset[str] = frozenset(
+    {
+        "Part of a policing operation",
+        "Policing operation",
+        "Latitude",
+        "Longitude",
+        "Outcome linked to object of search",
+        "Removal of more than just outer clothing",
+    }
+)
+STOP_AND_SEARCH_REQUIRED_COLUMNS: tuple[str, ...] = tuple(
+    name for name in STOP_AND_SEARCH_COLUMNS if name not in STOP_AND_SEARCH_OPTIONAL_COLUMNS
+)
+
 STREET_COLUMNS: tuple[str, ...] = (
     "Crime ID",
     "Month",
@@ -90,26 +109,178 @@ SEARCH_TYPES: frozenset[str] = frozenset({"Person search", "Person and Vehicle s
 
 SECTION_60 = "Criminal Justice and Public Order Act 1994 (section 60)"
 
-# The outcomes that mean nothing came of the search; every other recorded outcome is positive.
-# The wording changed over the years, hence three spellings of the same thing.
-NO_FURTHER_ACTION_OUTCOMES: frozenset[str] = frozenset(
-    {"A no further action disposal", "Nothing found - no further action", "No further action"}
-)
-
 ETHNIC_GROUPS: tuple[str, ...] = ("White", "Black", "Asian", "Mixed", "Other", "Not stated")
+# A label outside the published lists: the row loads, counted in no group of the ratio, and the
+# file carries a warning naming the label, so one new spelling never holds back a whole month.
+UNKNOWN_ETHNIC_GROUP = "Unknown"
 
-# Self-defined ethnicity is the 2011 Census 16+1 list written "<group> - <detail>"; the group
-# prefix decides the search-ratio group. "Other ethnic group - Not stated" is handled before
-# the prefix match because it means the person declined, not "Other".
-_SELF_DEFINED_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("White - ", "White"),
-    ("Black/African/Caribbean/Black British - ", "Black"),
-    ("Asian/Asian British - ", "Asian"),
-    ("Mixed/Multiple ethnic groups - ", "Mixed"),
-    ("Other ethnic group - ", "Other"),
+
+# A trailing ethnicity code in brackets, as the 2001-list labels carry it: "(W1)", "(NS)".
+_CODE_RE = re.compile(r"\s*\(\s*([a-z]{1,2}\d?)\s*\)$", re.IGNORECASE)
+
+
+def normalise_label(text: str | None) -> str:
+    """The comparison key of a published label: case-folded, runs of whitespace as one space,
+    spaces around "/" and "-" made uniform and a trailing bracketed code ("(B2)") dropped.
+
+    Matching on this key rather than the exact text means a difference of capitals or spacing
+    between forces' files, or the code the 2001-list labels append, never turns a published
+    category into an unknown one."""
+    key = re.sub(r"\s+", " ", (text or "").casefold()).strip()
+    key = _CODE_RE.sub("", key)
+    key = re.sub(r"\s*/\s*", "/", key)
+    return re.sub(r"\s+-\s+|\s+-|-\s+", " - ", key)
+
+
+def _bracketed_code(text: str) -> str | None:
+    match = _CODE_RE.search(text.strip())
+    return match[1].upper() if match else None
+
+
+def _keys(labels: Mapping[str, str]) -> dict[str, str]:
+    return {normalise_label(label): value for label, value in labels.items()}
+
+
+# Self-defined ethnicity, both vintages, mapped to the groups of the search ratios.
+#
+# Older files (the 2014-16 vintage): the 2001 Census 16+1 list, "<group> - <detail> (<code>)". In that list
+# Chinese sits under "Chinese or other ethnic group"; it is mapped to Asian, because the 2011 and
+# 2021 Census put Chinese under Asian, and the population each ratio divides by is a 2021 Census
+# count: mapping O1 to Other would move Chinese people between groups when the list changed and
+# compare them with the wrong population.
+_SELF_DEFINED_2001: dict[str, str] = {
+    "White - White British (W1)": "White",
+    "White - White Irish (W2)": "White",
+    "White - Any other White background (W9)": "White",
+    "Mixed - White and Black Caribbean (M1)": "Mixed",
+    "Mixed - White and Black African (M2)": "Mixed",
+    "Mixed - White and Asian (M3)": "Mixed",
+    "Mixed - Any other Mixed background (M9)": "Mixed",
+    "Asian or Asian British - Indian (A1)": "Asian",
+    "Asian or Asian British - Pakistani (A2)": "Asian",
+    "Asian or Asian British - Bangladeshi (A3)": "Asian",
+    "Asian or Asian British - Any other Asian background (A9)": "Asian",
+    "Black or Black British - Caribbean (B1)": "Black",
+    "Black or Black British - African (B2)": "Black",
+    "Black or Black British - Any other Black background (B9)": "Black",
+    "Chinese or other ethnic group - Chinese (O1)": "Asian",
+    "Chinese or other ethnic group - Any other ethnic group (O9)": "Other",
+    "Not Stated (NS)": "Not stated",
+}
+# Newer files: the 2011 Census 18+1 list, without codes. "Other ethnic group - Not stated" means the
+# person declined to say, not "Other".
+_SELF_DEFINED_2011: dict[str, str] = {
+    "White - English/Welsh/Scottish/Northern Irish/British": "White",
+    "White - Irish": "White",
+    "White - Gypsy or Irish Traveller": "White",
+    "White - Any other White background": "White",
+    "Mixed/Multiple ethnic groups - White and Black Caribbean": "Mixed",
+    "Mixed/Multiple ethnic groups - White and Black African": "Mixed",
+    "Mixed/Multiple ethnic groups - White and Asian": "Mixed",
+    "Mixed/Multiple ethnic groups - Any other Mixed/Multiple ethnic background": "Mixed",
+    "Asian/Asian British - Indian": "Asian",
+    "Asian/Asian British - Pakistani": "Asian",
+    "Asian/Asian British - Bangladeshi": "Asian",
+    "Asian/Asian British - Chinese": "Asian",
+    "Asian/Asian British - Any other Asian background": "Asian",
+    "Black/African/Caribbean/Black British - African": "Black",
+    "Black/African/Caribbean/Black British - Caribbean": "Black",
+    "Black/African/Caribbean/Black British - Any other Black/African/Caribbean background": "Black",
+    "Other ethnic group - Arab": "Other",
+    "Other ethnic group - Any other ethnic group": "Other",
+    "Other ethnic group - Not stated": "Not stated",
+}
+_SELF_DEFINED_BY_LABEL: dict[str, str] = _keys(_SELF_DEFINED_2001) | _keys(_SELF_DEFINED_2011)
+# The 2001 codes are the second key: a label whose wording drifted but whose code is one of the
+# published ones still has a group, and the code is what forces' own systems record.
+_SELF_DEFINED_BY_CODE: dict[str, str] = {
+    code: group for label, group in _SELF_DEFINED_2001.items() if (code := _bracketed_code(label))
+}
+_OFFICER_DEFINED_BY_LABEL: dict[str, str] = _keys({group: group for group in ETHNIC_GROUPS if group != "Not stated"})
+
+# The outcomes that mean nothing came of the search. The wording changed over the years:
+# "Nothing found - no further action" (2014-16 files), "A no further action disposal" (later), and
+# "No further action" kept from earlier versions of this parser. Every other published outcome is
+# positive, including "Article found - Detailed outcome unavailable" and "Suspected psychoactive
+# substances seized - No further action": in both an article was found (and, for the latter,
+# seized under the Psychoactive Substances Act 2016); "no further action" there is about the
+# person, not the search, so the search did find what it was for. data.police.uk publishes the
+# outcome names but no positive/negative split (none was found in its documentation), so this is
+# our reading: a search is negative only when its outcome says nothing was found or done.
+NO_FURTHER_ACTION_OUTCOMES: frozenset[str] = frozenset(
+    {"Nothing found - no further action", "A no further action disposal", "No further action"}
 )
-_SELF_DEFINED_NOT_STATED = "Other ethnic group - Not stated"
-_OFFICER_DEFINED = {"White": "White", "Black": "Black", "Asian": "Asian", "Mixed": "Mixed", "Other": "Other"}
+# Every outcome of every vintage, so that a new one is noticed (a warning) instead of being counted
+# as positive unseen.
+KNOWN_OUTCOMES: frozenset[str] = NO_FURTHER_ACTION_OUTCOMES | {
+    "Suspect arrested",
+    "Arrest",
+    "Offender given drugs possession warning",
+    "Khat or Cannabis warning",
+    "Local resolution",
+    "Community resolution",
+    "Offender given penalty notice",
+    "Penalty Notice for Disorder",
+    "Suspect summonsed to court",
+    "Summons / charged by post",
+    "Offender cautioned",
+    "Caution (simple or conditional)",
+    "Article found - Detailed outcome unavailable",
+    "Suspected psychoactive substances seized - No further action",
+}
+_NO_FURTHER_ACTION_KEYS = frozenset(normalise_label(o) for o in NO_FURTHER_ACTION_OUTCOMES)
+_OUTCOME_KEYS = frozenset(normalise_label(o) for o in KNOWN_OUTCOMES)
+
+# The other closed lists data.police.uk has published, for the warnings only: a value outside them
+# is kept as published (nothing is derived from it except section 60 and the find-rate objects,
+# which are named exactly), but is reported so that a new category is looked at.
+KNOWN_OBJECTS_OF_SEARCH: frozenset[str] = frozenset(
+    {
+        "Anything to threaten or harm anyone",
+        "Article for use in theft",
+        "Articles for use in criminal damage",
+        "Controlled drugs",
+        "Crossbows",
+        "Detailed object of search unavailable",
+        "Evidence of hunting any wild mammal with a dog",
+        "Evidence of offences under the Act",
+        "Evidence of wildlife offences",
+        "Firearms",
+        "Fireworks",
+        "Game or poaching equipment",
+        "Goods on which duty has not been paid etc.",
+        "Offensive weapons",
+        "Psychoactive substances",
+        "Seals or hunting equipment",
+        "Stolen goods",
+    }
+)
+KNOWN_LEGISLATION: frozenset[str] = frozenset(
+    {
+        "Aviation Security Act 1982 (section 27(1))",
+        "Conservation of Seals Act 1970 (section 4)",
+        "Criminal Justice Act 1988 (section 139B)",
+        SECTION_60,
+        "Crossbows Act 1987 (section 4)",
+        "Customs and Excise Management Act 1979 (section 163)",
+        "Deer Act 1991 (section 12)",
+        "Environmental Protection Act 1990 (section 34B )",
+        "Firearms Act 1968 (section 47)",
+        "Hunting Act 2004 (section 8)",
+        "Misuse of Drugs Act 1971 (section 23)",
+        "Poaching Prevention Act 1862 (section 2)",
+        "Police and Criminal Evidence Act 1984 (section 1)",
+        "Police and Criminal Evidence Act 1984 (section 6)",
+        "Protection of Badgers Act 1992 (section 11)",
+        "Psychoactive Substances Act 2016 (s36(2))",
+        "Psychoactive Substances Act 2016 (s37(2))",
+        "Public Stores Act 1875 (section 6)",
+        "Sporting Events Act 1985 (section 7)",
+        "Wildlife and Countryside Act 1981 (section 19)",
+    }
+)
+KNOWN_GENDERS: frozenset[str] = frozenset({"Male", "Female", "Other"})
+KNOWN_AGE_RANGES: frozenset[str] = frozenset({"under 10", "10-17", "18-24", "25-34", "over 34"})
 
 _BOOL_TEXT = {"True": True, "False": False}
 
@@ -119,27 +290,32 @@ _NAME_RE = re.compile(
 )
 
 
+def self_defined_group(self_defined: str | None) -> str | None:
+    """The group of a self-defined ethnicity label of either Census list, None when the label is
+    in neither (by normalised label first, then by its bracketed 2001 code)."""
+    text = (self_defined or "").strip()
+    group = _SELF_DEFINED_BY_LABEL.get(normalise_label(text))
+    if group is None and (code := _bracketed_code(text)):
+        group = _SELF_DEFINED_BY_CODE.get(code)
+    return group
+
+
 def ethnic_group(self_defined: str | None, officer_defined: str | None) -> str:
-    """The search-ratio ethnic group of one search.
+    """The search-ratio ethnic group of one search: White, Black, Asian, Mixed, Other, Not stated
+    or Unknown.
 
     Self-defined ethnicity wins; officer-defined is the fallback only when self-defined is
     empty (some forces leave officer-defined empty altogether, so it cannot be the primary).
-    A person who chose "Not stated" stays Not stated. Raises ValueError for a value outside
-    the published lists, because guessing would move people between groups of the ratio.
+    A person who chose "Not stated" stays Not stated. A label outside the published lists is
+    Unknown, never guessed from the other column or from its wording, because guessing would move
+    people between groups of the ratio; the parser reports such labels as warnings.
     """
     self_defined = (self_defined or "").strip()
     officer_defined = (officer_defined or "").strip()
     if self_defined:
-        if self_defined == _SELF_DEFINED_NOT_STATED:
-            return "Not stated"
-        for prefix, group in _SELF_DEFINED_PREFIXES:
-            if self_defined.startswith(prefix):
-                return group
-        raise ValueError(f"unknown self-defined ethnicity {self_defined!r}")
+        return self_defined_group(self_defined) or UNKNOWN_ETHNIC_GROUP
     if officer_defined:
-        if officer_defined not in _OFFICER_DEFINED:
-            raise ValueError(f"unknown officer-defined ethnicity {officer_defined!r}")
-        return _OFFICER_DEFINED[officer_defined]
+        return _OFFICER_DEFINED_BY_LABEL.get(normalise_label(officer_defined), UNKNOWN_ETHNIC_GROUP)
     return "Not stated"
 
 
@@ -181,7 +357,8 @@ def default_lsoa_to_force() -> dict[str, str]:
     return out
 
 
-def _parse_file_name(path: Path, kind: str) -> tuple[dt.date, str, str]:
+def parse_file_name(path: Path, kind: str) -> tuple[dt.date, str, str]:
+    """(archive month, force slug, force code) of a data.police.uk file, from its name."""
     match = _NAME_RE.match(path.name)
     if not match or match["kind"] != kind:
         raise RejectedFile(path, f"file name must be <YYYY-MM>-<force>-{kind}.csv")
@@ -196,9 +373,12 @@ def _parse_file_name(path: Path, kind: str) -> tuple[dt.date, str, str]:
     return file_month, slug, force_code
 
 
-def _read_csv(path: Path, expected: tuple[str, ...]) -> pd.DataFrame:
+def _read_csv(path: Path, expected: tuple[str, ...], optional: frozenset[str] = frozenset()) -> pd.DataFrame:
     """Every field as stripped text (empty stays empty), after checking the header row and
-    that every record has as many fields as the header."""
+    that every record has as many fields as the header.
+
+    A column of ``optional`` that the file does not have is added as empty text, which every
+    column reader turns into null; the frame's ``attrs["absent_columns"]`` lists them."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             records = list(csv.reader(handle))
@@ -209,11 +389,13 @@ def _read_csv(path: Path, expected: tuple[str, ...]) -> pd.DataFrame:
     if not records or not any(records[0]):
         raise RejectedFile(path, "file is empty: no header row", row=1)
     header = [name.strip() for name in records[0]]
-    missing = [name for name in expected if name not in header]
+    absent = [name for name in expected if name not in header]
+    missing = [name for name in absent if name not in optional]
     unexpected = [name for name in header if name not in expected]
     if missing:
         hint = f" (found unexpected column {unexpected[0]!r}: renamed?)" if unexpected else ""
-        raise RejectedFile(path, f"missing column {missing[0]!r}{hint}", row=1, column=missing[0])
+        required = " (a required column)" if optional else ""
+        raise RejectedFile(path, f"missing column {missing[0]!r}{required}{hint}", row=1, column=missing[0])
     if unexpected:
         raise RejectedFile(path, f"unexpected column {unexpected[0]!r}", row=1, column=unexpected[0])
     if len(header) != len(set(header)):
@@ -227,7 +409,11 @@ def _read_csv(path: Path, expected: tuple[str, ...]) -> pd.DataFrame:
         if len(record) != len(header):
             raise RejectedFile(path, f"{len(record)} fields where the header has {len(header)}", row=number)
     frame = pd.DataFrame(body, columns=header, dtype="str") if body else pd.DataFrame(columns=header, dtype="str")
-    return frame.apply(lambda col: col.str.strip())
+    frame = frame.apply(lambda col: col.str.strip())
+    for name in absent:
+        frame[name] = pd.Series("", index=frame.index, dtype="str")
+    frame.attrs["absent_columns"] = absent
+    return frame
 
 
 def _rows(frame: pd.DataFrame, mask: pd.Series) -> list[int]:
@@ -262,8 +448,29 @@ def _month_start(values: pd.Series) -> pd.Series:
     return values.dt.tz_localize(None).dt.to_period("M").dt.start_time.dt.date.astype(DATE_DTYPE)
 
 
+def _snake(column: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", column.lower()).strip("_")
+
+
+def _warn_unknown(
+    warnings: dict[str, int], frame: pd.DataFrame, column: str, unknown: pd.Series, what: str, effect: str
+) -> None:
+    """One warning per unknown value of ``column``: the value, its first row and what became of
+    the rows, counted. Warnings, not rejections: the rest of each row is good data."""
+    values = frame[column]
+    for value in pd.unique(values[unknown]):
+        rows = _rows(frame, unknown & (values == value))
+        warnings[f"column {column!r}: unknown {what} {value!r} (first at row {rows[0]}): {effect}"] = len(rows)
+
+
+def _outside(frame: pd.DataFrame, column: str, known: frozenset[str]) -> pd.Series:
+    """Non-empty values of ``column`` not in ``known``, compared by normalised label."""
+    keys = frozenset(normalise_label(label) for label in known)
+    return (frame[column] != "") & ~frame[column].map(normalise_label).isin(keys)
+
+
 def parse_stop_and_search(path: str | Path) -> pd.DataFrame:
-    """Parse one data.police.uk stop-and-search file.
+    """Parse one data.police.uk stop-and-search file, of any vintage since 2014.
 
     Columns: the published columns in snake_case (``type``, ``date`` as published,
     ``part_of_a_policing_operation``, ``policing_operation``, ``latitude``, ``longitude``,
@@ -277,20 +484,33 @@ def parse_stop_and_search(path: str | Path) -> pd.DataFrame:
       2018-07-31T23:30Z is 00:30 on 1 August, so August). Months are local because the force
       counts its searches in local time; the file's month is kept separately;
     - ``force_slug``, ``force_code`` (ONS PFA code), ``file_month`` from the file name;
-    - ``ethnic_group``: White, Black, Asian, Mixed, Other or Not stated, see ``ethnic_group()``;
+    - ``ethnic_group``: White, Black, Asian, Mixed, Other, Not stated or Unknown, see
+      ``ethnic_group()``; both the 2001 (16+1, with codes) and 2011 (18+1) Census lists are read;
     - ``is_section_60``: the Legislation is section 60 of the CJPOA 1994;
     - ``outcome_recorded``: an outcome is given;
-    - ``is_positive_outcome``: a recorded outcome other than no further action, null when no
-      outcome is recorded (those searches are left out of the positive-outcome rate);
+    - ``is_positive_outcome``: a known outcome other than no further action (every vintage's
+      wording, see ``NO_FURTHER_ACTION_OUTCOMES``); null when no outcome is recorded or the
+      outcome is not a known one (those searches are left out of the positive-outcome rate);
     - ``source_row``: the row in the file (header = 1).
 
-    Rejects a missing, renamed or unexpected column (row 1), an empty or unparseable Date, a
-    search whose month (UTC or local) is not the file's month, an unknown search Type, a
-    non-numeric coordinate, a boolean other than True/False/empty and an unknown ethnicity.
+    Columns of ``STOP_AND_SEARCH_OPTIONAL_COLUMNS`` may be absent (older vintages): they land as
+    null, never False. ``frame.attrs["warnings"]`` maps a message naming the column and the value
+    (or the absent column) to its row count: an unknown ethnicity (ethnic_group Unknown), outcome
+    (kept as text, is_positive_outcome null), object of search, legislation, gender or age range
+    (kept as published) loads with a warning.
+
+    Rejects a missing required, renamed or unexpected column (row 1), an empty or unparseable
+    Date, a search whose month (UTC or local) is not the file's month, an unknown search Type, a
+    non-numeric coordinate and a boolean other than True/False/empty.
     """
     path = Path(path)
-    file_month, slug, force_code = _parse_file_name(path, "stop-and-search")
-    frame = _read_csv(path, STOP_AND_SEARCH_COLUMNS)
+    file_month, slug, force_code = parse_file_name(path, "stop-and-search")
+    frame = _read_csv(path, STOP_AND_SEARCH_COLUMNS, STOP_AND_SEARCH_OPTIONAL_COLUMNS)
+    warnings: dict[str, int] = {}
+    for column in frame.attrs["absent_columns"]:
+        warnings[
+            f"column {column!r} is not in this file (an older layout): {_snake(column)} is null (unknown) in every row"
+        ] = len(frame)
 
     searched_at = pd.to_datetime(frame["Date"], format="ISO8601", utc=True, errors="coerce")
     _reject_first(path, frame, frame["Date"] == "", "Date", "Date is empty")
@@ -305,15 +525,35 @@ def parse_stop_and_search(path: str | Path) -> pd.DataFrame:
 
     _reject_first(path, frame, ~frame["Type"].isin(SEARCH_TYPES), "Type", "unknown search type")
 
-    groups = []
-    for row, (self_defined, officer) in enumerate(
-        zip(frame["Self-defined ethnicity"], frame["Officer-defined ethnicity"], strict=True), start=2
+    self_defined, officer = frame["Self-defined ethnicity"], frame["Officer-defined ethnicity"]
+    groups = [ethnic_group(s, o) for s, o in zip(self_defined, officer, strict=True)]
+    unknown_self = (self_defined != "") & self_defined.map(self_defined_group).isna()
+    _warn_unknown(
+        warnings, frame, "Self-defined ethnicity", unknown_self, "self-defined ethnicity", "ethnic_group Unknown"
+    )
+    unknown_officer = (officer != "") & ~officer.map(normalise_label).isin(_OFFICER_DEFINED_BY_LABEL)
+    _warn_unknown(
+        warnings,
+        frame,
+        "Officer-defined ethnicity",
+        unknown_officer,
+        "officer-defined ethnicity",
+        "ethnic_group Unknown where Self-defined ethnicity is empty",
+    )
+
+    outcome_keys = frame["Outcome"].map(normalise_label)
+    recorded = frame["Outcome"] != ""
+    known_outcome = outcome_keys.isin(_OUTCOME_KEYS)
+    _warn_unknown(
+        warnings, frame, "Outcome", recorded & ~known_outcome, "outcome", "kept as text, is_positive_outcome null"
+    )
+    for column, known, what in (
+        ("Object of search", KNOWN_OBJECTS_OF_SEARCH, "object of search"),
+        ("Legislation", KNOWN_LEGISLATION, "legislation"),
+        ("Gender", KNOWN_GENDERS, "gender"),
+        ("Age range", KNOWN_AGE_RANGES, "age range"),
     ):
-        try:
-            groups.append(ethnic_group(self_defined, officer))
-        except ValueError as exc:
-            column = "Self-defined ethnicity" if self_defined else "Officer-defined ethnicity"
-            raise RejectedFile(path, str(exc), row=row, column=column) from None
+        _warn_unknown(warnings, frame, column, _outside(frame, column, known), what, "kept as published")
 
     out = pd.DataFrame(
         {
@@ -325,8 +565,8 @@ def parse_stop_and_search(path: str | Path) -> pd.DataFrame:
             "longitude": _coordinates(path, frame, "Longitude"),
             "gender": _nullable_text(frame["Gender"]),
             "age_range": _nullable_text(frame["Age range"]),
-            "self_defined_ethnicity": _nullable_text(frame["Self-defined ethnicity"]),
-            "officer_defined_ethnicity": _nullable_text(frame["Officer-defined ethnicity"]),
+            "self_defined_ethnicity": _nullable_text(self_defined),
+            "officer_defined_ethnicity": _nullable_text(officer),
             "legislation": _nullable_text(frame["Legislation"]),
             "object_of_search": _nullable_text(frame["Object of search"]),
             "outcome": _nullable_text(frame["Outcome"]),
@@ -342,12 +582,12 @@ def parse_stop_and_search(path: str | Path) -> pd.DataFrame:
     out["force_code"] = pd.Series(force_code, index=out.index, dtype="str")
     out["file_month"] = pd.Series(file_month, index=out.index, dtype=DATE_DTYPE)
     out["ethnic_group"] = pd.Series(groups, index=out.index, dtype="str")
-    out["is_section_60"] = frame["Legislation"].eq(SECTION_60).astype(bool)
-    recorded = frame["Outcome"] != ""
+    out["is_section_60"] = frame["Legislation"].map(normalise_label).eq(normalise_label(SECTION_60)).astype(bool)
     out["outcome_recorded"] = recorded.astype(bool)
-    positive = pd.Series(~frame["Outcome"].isin(NO_FURTHER_ACTION_OUTCOMES), dtype="boolean")
-    out["is_positive_outcome"] = positive.mask(~recorded)
+    positive = pd.Series(~outcome_keys.isin(_NO_FURTHER_ACTION_KEYS), dtype="boolean")
+    out["is_positive_outcome"] = positive.mask(~(recorded & known_outcome))
     out["source_row"] = (out.index + 2).astype("int64")
+    out.attrs = {"warnings": warnings}
     return out
 
 
@@ -376,7 +616,7 @@ def parse_street_crime(path: str | Path, lsoa_to_force: Mapping[str, str] | None
     the file's month, and a crime type outside the 14 published ones.
     """
     path = Path(path)
-    file_month, slug, force_code = _parse_file_name(path, "street")
+    file_month, slug, force_code = parse_file_name(path, "street")
     frame = _read_csv(path, STREET_COLUMNS)
 
     month = pd.to_datetime(frame["Month"], format="%Y-%m", errors="coerce")
