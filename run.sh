@@ -4,6 +4,7 @@
 #   bash run.sh pipeline   run the main job on the bundled sample data (or POLICING_LANDING_DIR)
 #   bash run.sh test       run the test suite
 #   bash run.sh ui         open the Dagster UI (http://localhost:3000) on the same warehouse and run history
+#   bash run.sh publish 2022-Q1  the main job, published for the board: freezes that quarter
 #   bash run.sh sql "..."  query the published warehouse read-only
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -32,6 +33,11 @@ command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
     pipeline) setup; exec "$VENV/bin/python" -m pipelines.main "$@" ;;
+    publish)
+        # publish for the board: bash run.sh publish 2022-Q1 (freezes the quarter if its windows are complete)
+        [ $# -ge 1 ] || { echo "usage: bash run.sh publish <YYYY>-Q<n>" >&2; exit 2; }
+        quarter="$1"; shift
+        setup; exec "$VENV/bin/python" -m pipelines.main --publish-quarter "$quarter" "$@" ;;
     test)
         setup
         # the browser test drives the Dagster UI in Debian's Chromium (not a browser download)
@@ -46,5 +52,5 @@ case "$command" in
         exec "$VENV/bin/python" -m pytest "$@" ;;
     ui) setup; exec "$VENV/bin/dagster" dev -w workspace.yaml "$@" ;;
     sql) setup; exec "$VENV/bin/python" -m pipelines.analyst "$@" ;;
-    *) echo "usage: bash run.sh pipeline|test|ui|sql [args]" >&2; exit 2 ;;
+    *) echo "usage: bash run.sh pipeline|publish|test|ui|sql [args]" >&2; exit 2 ;;
 esac

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class RejectedFile(Exception):
@@ -43,3 +47,18 @@ class RejectedFile(Exception):
         if self.column is not None:
             parts.append(f"column '{self.column}'")
         return ", ".join(parts) or "whole file"
+
+
+def read_delivered_file(read: Callable[[Path], T], path: Path) -> T:
+    """Read a delivered file; any failure of the reader becomes a rejection of that file.
+
+    Parsers raise RejectedFile for the rules they know; anything else a real delivery can throw at
+    them (another encoding, a truncated workbook, a file of another type) must still end as a named,
+    quarantined file rather than a crashed run that fails the same way every time after."""
+    try:
+        return read(path)
+    except RejectedFile:
+        raise
+    except Exception as error:  # noqa: BLE001 - the file, not the run, is what failed
+        kind = {UnicodeDecodeError: "the file is not UTF-8 text"}.get(type(error), type(error).__name__)
+        raise RejectedFile(path, f"the file could not be read ({kind}: {error})") from error

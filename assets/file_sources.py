@@ -9,8 +9,8 @@ Each becomes three assets, one per layer, built by `file_source_assets`:
   earlier rows in `landed.<name>` (a file name is a period: a re-delivery replaces it, a file
   no longer in the folder keeps its rows), then the source's core models are rebuilt from it.
 
-A file that breaks the contract is quarantined and the run stops before anything is written, so
-the warehouse keeps its last good state.
+A file that breaks the contract is quarantined with its reason and its rows are left out; every
+other file of the delivery loads, and the rejected file's period keeps its last good state.
 """
 
 from collections.abc import Callable
@@ -18,12 +18,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Failure, MetadataValue, Output, asset
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MetadataValue, Output, asset
 
-from assets.errors import RejectedFile
+from assets.errors import RejectedFile, read_delivered_file
 from assets.landing import sha256_of
 from assets.sql import build_table, table_metadata
-from assets.validation import check_results, check_specs, docs_metadata, rejections_by_file, validate
+from assets.validation import (
+    check_results,
+    check_specs,
+    docs_metadata,
+    quarantine_rejected,
+    rejections_by_file,
+    validate,
+    without_files,
+)
 from pipelines.resources import Exports, LandingFolder, Warehouse
 
 LOADED_FILES_TABLE = "meta.loaded_files"
@@ -74,7 +82,7 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
            "since last loaded, parsed as published.")
     def files(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> Output[dict]:
         loaded = _loaded(warehouse, source.name)
-        frames, rejected, parsed = [], [], {}
+        frames, rejected, parsed, warnings = [], [], {}, {}
         delivered = []
         for path in source.files(landing.path):
             sha = sha256_of(path)
@@ -82,12 +90,17 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
                 continue
             try:
                 force_code, period = source.identify(path) if source.identify else (None, None)
-                frame = source.read(path)
+                frame = read_delivered_file(source.read, path)
             except RejectedFile as error:
+                # one bad file is one rejected file: it goes to quarantine, the others load
                 where = landing.quarantine(path, str(error))
                 context.log.error(f"{error} (moved to {where})")
                 rejected.append(str(error))
                 continue
+            if frame.attrs.get("warnings"):
+                warnings[path.name] = dict(frame.attrs["warnings"])
+                for message, count in warnings[path.name].items():
+                    context.log.warning(f"{path.name}: {message} ({count} row(s))")
             frame = frame.assign(source_file=path.name, file_sha256=sha)
             if "source_row" not in frame:
                 frame["source_row"] = range(1, len(frame) + 1)
@@ -95,15 +108,12 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
             parsed[path.name] = len(frame)
             delivered.append({"file_name": path.name, "force_code": force_code, "period": period,
                               "sha256": sha, "rows": len(frame)})
-        if rejected:
-            raise Failure(description=f"{len(rejected)} {source.name} file(s) rejected and quarantined; the "
-                          "warehouse keeps its previous data:\n" + "\n".join(rejected),
-                          metadata={"rejected": MetadataValue.json(rejected)})
         combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=[*source.columns, "source_file", "source_row", "file_sha256"])
         return Output({"rows": combined, "files": pd.DataFrame(delivered, columns=[
             "file_name", "force_code", "period", "sha256", "rows"])},
-            metadata={"files": MetadataValue.json(parsed), "dagster/row_count": len(combined)})
+            metadata={"files": MetadataValue.json(parsed), "dagster/row_count": len(combined),
+                      "rejected": MetadataValue.json(rejected), "warnings": MetadataValue.json(warnings)})
 
     @asset(name=validated_asset, group_name="validation", ins={"landed": _in(files_asset)},
            check_specs=check_specs(source.name, validated_asset),
@@ -113,18 +123,15 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
         rows = landed["rows"]
         outcomes = validate(rows, source.name, docs_dir=exports.data_docs,
                             run_name=f"{source.name}-{context.run_id[:8]}")
-        rejections = rejections_by_file(outcomes)
-        for file_name, reasons in rejections.items():
-            names = rows["source_file"].unique() if file_name == "*" else [file_name]
-            for name in names:
-                path = next((p for p in source.files(landing.path) if p.name == name), None)
-                if path is not None:
-                    landing.quarantine(path, "\n".join(reasons))
-                    context.log.error(f"{name} rejected:\n" + "\n".join(reasons))
-        yield Output(landed, metadata={"dagster/row_count": len(rows),
-                                       "rejected_files": MetadataValue.json(sorted(rejections)),
-                                       **docs_metadata(exports.data_docs, source.name)})
-        yield from check_results(outcomes, validated_asset)
+        by_name = {p.name: p for p in source.files(landing.path)}
+        quarantined = quarantine_rejected(rows, rejections_by_file(outcomes), by_name.get, landing.quarantine,
+                                          context.log.error)
+        accepted = {"rows": without_files(rows, quarantined),
+                    "files": without_files(landed["files"], quarantined, column="file_name")}
+        yield Output(accepted, metadata={"dagster/row_count": len(accepted["rows"]),
+                                         "rejected_files": MetadataValue.json(sorted(quarantined - {"*"})),
+                                         **docs_metadata(exports.data_docs, source.name)})
+        yield from check_results(outcomes, validated_asset, quarantined)
 
     @asset(name=source.asset_name, group_name="warehouse", ins={"validated": _in(validated_asset)},
            deps=list(source.upstream), description=source.description)

@@ -114,3 +114,22 @@ def quarantine(root: Path, file: Path, reason: str) -> Path:
     shutil.move(str(file), target)
     target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
     return target
+
+
+@dataclass(frozen=True)
+class QuarantinedFile:
+    path: Path
+    reason: str
+
+
+def quarantined_files(root: Path) -> dict[Path, QuarantinedFile]:
+    """Every file in the landing folder's quarantine, with its reason. A run's summary compares the
+    set before and after each step to say what that step rejected."""
+    folder = root / QUARANTINE_DIR_NAME
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for reason in sorted(folder.rglob("*.reason.txt")):
+        path = reason.with_name(reason.name.removesuffix(".reason.txt"))
+        found[path] = QuarantinedFile(path, reason.read_text(encoding="utf-8").strip())
+    return found

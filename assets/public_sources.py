@@ -8,9 +8,20 @@ from assets.parsers.hes import parse_hes_workbook
 from assets.parsers.homeoffice_prc import read_prc_pfa
 from assets.parsers.ons_pfa import read_ons_pfa_workbook
 from assets.parsers.ons_population import read_mye_persons
-from assets.parsers.policeuk import parse_stop_and_search, parse_street_crime
+from assets.parsers.policeuk import parse_file_name, parse_stop_and_search, parse_street_crime
 
 DIMENSIONS = (AssetKey("dim_force"), AssetKey("dim_geography"))
+
+
+def identify_policeuk(kind: str):
+    """(force code, month) of a data.police.uk archive file, from its name: a delivered month with no
+    rows (no searches that month) is still a delivered month."""
+
+    def identify(path):
+        month, _, force_code = parse_file_name(path, kind)
+        return force_code, month.isoformat()
+
+    return identify
 
 ONS_PFA_TABLES = FileSource(
     name="ons_pfa_tables",
@@ -87,6 +98,7 @@ STOP_AND_SEARCH = FileSource(
     models=("fact_stop_search",),
     description="core.fact_stop_search: data.police.uk stop and search records, months in Europe/London time.",
     upstream=DIMENSIONS,
+    identify=identify_policeuk("stop-and-search"),
 )
 
 STREET_CRIME = FileSource(
@@ -103,6 +115,7 @@ STREET_CRIME = FileSource(
     description="core.fact_public_crime: data.police.uk street-level crimes and anti-social behaviour, with "
     "crimes a force recorded outside its own area identified.",
     upstream=DIMENSIONS,
+    identify=identify_policeuk("street"),
 )
 
 SOURCES = (ONS_PFA_TABLES, HES_SHARP_OBJECT, PRC_OPEN_DATA, ONS_POPULATION, CENSUS_ETHNICITY, STOP_AND_SEARCH,

@@ -18,13 +18,21 @@ from dagster import (
     asset_check,
 )
 
-from assets.errors import RejectedFile
+from assets.errors import RejectedFile, read_delivered_file
 from assets.landing import FORCE_CRIMES
 from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS, read_force_csv
 from assets.partitions import month_of, monthly_partitions
 from assets.reference import dim_date, dim_force, dim_geography, dim_offence
 from assets.sql import create_staging_view, model_sql, table_metadata
-from assets.validation import check_results, check_specs, docs_metadata, rejections_by_file, validate
+from assets.validation import (
+    check_results,
+    check_specs,
+    docs_metadata,
+    quarantine_rejected,
+    rejections_by_file,
+    validate,
+    without_files,
+)
 from pipelines.resources import Exports, LandingFolder, Warehouse
 
 SUITE = "recorded_crime"
@@ -51,8 +59,9 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder) -> Ou
     frames, rejected, file_rows = [], [], {}
     for file in files:
         try:
-            frame = read_force_csv(file.path, RECORDED_CRIME_COLUMNS)
+            frame = read_delivered_file(lambda path: read_force_csv(path, RECORDED_CRIME_COLUMNS), file.path)
         except RejectedFile as error:
+            # the other forces' files of the month still load
             where = landing.quarantine(file.path, str(error))
             context.log.error(f"{error} (moved to {where})")
             rejected.append(str(error))
@@ -62,12 +71,6 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder) -> Ou
         frame["file_sha256"] = file.sha256()
         frames.append(frame)
         file_rows[file.path.name] = len(frame)
-    if rejected:
-        raise Failure(
-            description=f"{len(rejected)} crime extract(s) for {month} rejected and quarantined; the month "
-            "keeps its previous data:\n" + "\n".join(rejected),
-            metadata={"rejected": MetadataValue.json(rejected)},
-        )
     columns = [*RECORDED_CRIME_COLUMNS, "source_file", "source_row", "force_code", "file_month", "file_sha256"]
     extracts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     return Output(
@@ -75,6 +78,7 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder) -> Ou
         metadata={
             "month": month,
             "files": MetadataValue.json(file_rows),
+            "rejected": MetadataValue.json(rejected),
             "dagster/row_count": len(extracts),
             "preview": _preview(extracts),
         },
@@ -103,26 +107,22 @@ def validated_crime_extracts(
         docs_dir=exports.data_docs,
         run_name=f"{SUITE}-{month}",
     )
-    rejections = rejections_by_file(outcomes)
-    for file_name, reasons in rejections.items():
-        names = crime_extracts["source_file"].unique() if file_name == "*" else [file_name]
-        for name in names:
-            path = landing.path / FORCE_CRIMES.folder / name
-            if path.exists():
-                where = landing.quarantine(path, "\n".join(reasons))
-                context.log.error(f"{name} rejected, moved to {where}:\n" + "\n".join(reasons))
+    quarantined = quarantine_rejected(
+        crime_extracts, rejections_by_file(outcomes), lambda name: landing.path / FORCE_CRIMES.folder / name,
+        landing.quarantine, context.log.error)
+    accepted = without_files(crime_extracts, quarantined)
     yield Output(
-        crime_extracts,
+        accepted,
         metadata={
             "month": month,
-            "dagster/row_count": len(crime_extracts),
+            "dagster/row_count": len(accepted),
             "expectations_passed": sum(o.success for o in outcomes),
             "expectations_failed": sum(not o.success for o in outcomes),
-            "rejected_files": MetadataValue.json(sorted(rejections)),
+            "rejected_files": MetadataValue.json(sorted(quarantined - {"*"})),
             **docs_metadata(exports.data_docs, SUITE),
         },
     )
-    yield from check_results(outcomes, "validated_crime_extracts")
+    yield from check_results(outcomes, "validated_crime_extracts", quarantined)
 
 
 @asset(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -185,23 +185,73 @@ def docs_metadata(docs_dir: Path, suite_name: str) -> dict[str, MetadataValue]:
         (docs_dir / "index.html").as_uri())}
 
 
-def check_results(outcomes: Sequence[ExpectationOutcome], asset: str) -> list[AssetCheckResult]:
-    return [
-        AssetCheckResult(
+def check_results(
+    outcomes: Sequence[ExpectationOutcome], asset: str, quarantined: Collection[str] = ()
+) -> list[AssetCheckResult]:
+    """One check result per expectation.
+
+    A critical failure blocks what follows (severity ERROR) unless every file that broke it was
+    quarantined and its rows taken out of the asset's output: then what moves on passed, the check
+    still shows the failure (severity WARN) and names the files, and the other files of the delivery
+    load. One bad file is one rejected file, never a blocked source."""
+    results = []
+    for outcome in outcomes:
+        # a table-level failure, or one that could not run, condemns every file (rejections_by_file)
+        failing = set(outcome.failing_files) or {"*"}
+        contained = not outcome.success and bool(quarantined) and (
+            failing <= set(quarantined) or "*" in quarantined)
+        severity = AssetCheckSeverity.ERROR if outcome.critical and not contained else AssetCheckSeverity.WARN
+        description = outcome.message()
+        if contained:
+            named = ", ".join(sorted(failing - {"*"})) or "every file of the delivery"
+            description += f" Quarantined (the rest of the delivery loaded): {named}."
+        results.append(AssetCheckResult(
             asset_key=AssetKey(asset),
             check_name=outcome.check_name,
             passed=outcome.success,
-            severity=AssetCheckSeverity.ERROR if outcome.critical else AssetCheckSeverity.WARN,
-            description=outcome.message(),
+            severity=severity,
+            description=description,
             metadata={
                 "rule": outcome.rule,
                 "rows_checked": outcome.element_count,
                 "rows_failing": outcome.unexpected_count,
                 "rows_failing_by_file": MetadataValue.json(outcome.rows_failing_by_file),
+                "files_quarantined": MetadataValue.json(sorted(set(quarantined) - {"*"})),
             },
-        )
-        for outcome in outcomes
-    ]
+        ))
+    return results
+
+
+def quarantine_rejected(
+    rows: pd.DataFrame,
+    rejections: Mapping[str, Sequence[str]],
+    locate: Callable[[str], Path | None],
+    quarantine: Callable[[Path, str], Path],
+    log: Callable[[str], None],
+) -> set[str]:
+    """Move every file that broke a critical expectation to quarantine, its reasons beside it.
+
+    Returns the names taken out of the delivery; "*" among them when a table-level failure condemned
+    every file."""
+    moved: set[str] = set()
+    for file_name, reasons in rejections.items():
+        names = rows["source_file"].unique() if file_name == "*" else [file_name]
+        for name in names:
+            path = locate(str(name))
+            if path is not None and path.exists():
+                where = quarantine(path, "\n".join(reasons))
+                log(f"{name} rejected, moved to {where}:\n" + "\n".join(reasons))
+            moved.add(str(name))
+        if file_name == "*":
+            moved.add("*")
+    return moved
+
+
+def without_files(frame: pd.DataFrame, names: Collection[str], column: str = "source_file") -> pd.DataFrame:
+    """The rows of a delivery that did not come from the named (rejected) files."""
+    if not len(names) or not len(frame):
+        return frame
+    return frame[~frame[column].isin(list(names))].reset_index(drop=True)
 
 
 def rejections_by_file(outcomes: Sequence[ExpectationOutcome]) -> dict[str, list[str]]:

@@ -19,9 +19,10 @@ from typing import Any
 
 from dagster import AssetSelection, DagsterInstance, materialize
 
-from assets.landing import FORCE_CRIMES, discover
+from assets.landing import FORCE_CRIMES, QuarantinedFile, discover, quarantined_files
+from assets.publication import BOARD_QUARTER_TAG, quarter_end_of
 from pipelines.jobs import MONTHLY_ASSETS, WRITES_WAREHOUSE
-from pipelines.resources import DEFAULT_LANDING, PROJECT_DIR, landing_path, warehouse_path
+from pipelines.resources import DEFAULT_LANDING, PROJECT_DIR, exports_path, landing_path, warehouse_path
 
 DEFAULT_DAGSTER_HOME = PROJECT_DIR / "warehouse" / "dagster-home"
 
@@ -60,6 +61,7 @@ class RunReport:
     months: list[str] = field(default_factory=list)
     failed_months: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    rejected: list[QuarantinedFile] = field(default_factory=list)
 
 
 def run_pipeline(
@@ -67,6 +69,7 @@ def run_pipeline(
     instance: DagsterInstance,
     months: Sequence[str] | None = None,
     say: Callable[[str], None] = _say,
+    board_quarter: str | None = None,
 ) -> RunReport:
     """Materialize the whole graph: dimensions, each month of the monthly sources, then the marts.
 
@@ -78,9 +81,12 @@ def run_pipeline(
     graph = defs.resolve_asset_graph()
     report = RunReport()
 
-    def step(selection: AssetSelection, partition_key: str | None = None):
+    landing = resources["landing"].path
+
+    def step(selection: AssetSelection, partition_key: str | None = None, tags: Mapping[str, str] | None = None):
         # Only the selected assets and their checks go into the run: building a job over the whole
         # graph for every month costs seconds; upstream tables are read from the warehouse.
+        already = quarantined_files(landing)
         keys = selection.resolve(graph)
         assets = [a for a in defs.assets if set(a.keys) & keys]
         checks = [c for c in defs.asset_checks if {k.asset_key for k in c.check_keys} & keys]
@@ -90,40 +96,49 @@ def run_pipeline(
             instance=instance,
             partition_key=partition_key,
             raise_on_error=False,
-            tags={"policing/launched_by": "main_job", **WRITES_WAREHOUSE},
+            tags={"policing/launched_by": "main_job", **WRITES_WAREHOUSE, **(tags or {})},
         )
         report.problems.extend(_failures(result))
-        return result
+        # a rejected file no longer fails its run (the rest of the delivery loads): the quarantine
+        # folder says what this step turned away
+        rejected = [q for path, q in quarantined_files(landing).items() if path not in already]
+        report.rejected.extend(rejected)
+        report.problems.extend(f"{q.path.name} rejected, moved to {q.path}:\n    {q.reason}" for q in rejected)
+        return result, rejected
 
     monthly = AssetSelection.assets(*MONTHLY_ASSETS)
     say("1/3 reference dimensions and published sources")
     step(AssetSelection.all() - monthly - AssetSelection.groups("marts"))
 
-    landing = resources["landing"].path
     files = discover(landing, FORCE_CRIMES)
     report.months = sorted({f.month for f in files} if months is None else set(months))
     say(f"2/3 monthly force extracts: {len(files)} files, {len(report.months)} months in {landing}")
     for number, month in enumerate(report.months, start=1):
         started = time.perf_counter()
-        result = step(monthly, partition_key=f"{month}-01")
+        result, rejected = step(monthly, partition_key=f"{month}-01")
         rows = next(
             (m.metadata["dagster/row_count"].value
              for m in result.asset_materializations_for_node("validated_crime_extracts")), 0)
-        if not result.success:
+        ok = result.success and not rejected
+        if not ok:
             report.failed_months.append(month)
-        state = "ok" if result.success else "REJECTED"
+        state = "ok" if ok else "REJECTED"
         say(f"  [{number:>2}/{len(report.months)}] {month}: {rows:>7,} rows {state} "
             f"({time.perf_counter() - started:.1f} s)")
 
-    say("3/3 marts")
-    step(AssetSelection.groups("marts"))
+    say("3/3 marts" + (f", published for the board as the quarter ending {board_quarter}" if board_quarter else ""))
+    step(AssetSelection.groups("marts"), tags={BOARD_QUARTER_TAG: board_quarter} if board_quarter else None)
     return report
 
 
-def _summary() -> None:
+def _summary(report: RunReport) -> None:
     import duckdb
 
-    with duckdb.connect(str(warehouse_path()), read_only=True) as conn:
+    published = warehouse_path()
+    if not published.exists():
+        _say(f"\nNo warehouse was published at {published}: see the problems below.")
+        return
+    with duckdb.connect(str(published), read_only=True) as conn:
         tables = conn.execute(
             "select schema_name || '.' || table_name, estimated_size from duckdb_tables() "
             "where schema_name in ('core', 'marts', 'meta') order by 1"
@@ -132,10 +147,11 @@ def _summary() -> None:
         for name, _ in tables:
             count = conn.execute(f"select count(*) from {name}").fetchone()[0]
             _say(f"  {name:<36} {count:>12,}")
+        has_measures = any(name == "marts.national_measures" for name, _ in tables)
         latest = conn.execute(
             "select force_code, max(quarter_end) from marts.national_measures group by force_code "
             "order by count(*) desc limit 1"
-        ).fetchone()
+        ).fetchone() if has_measures else None
         if latest is None:
             _say("\nNo national measures: no quarter is covered by the landed data.")
             return
@@ -152,31 +168,45 @@ def _summary() -> None:
     _say(frame.to_string(index=False))
 
 
-def run(months: Sequence[str] | None = None) -> int:
+def run(months: Sequence[str] | None = None, board_quarter: str | None = None) -> int:
     from pipelines.definitions import defs
 
     os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME))
     os.makedirs(os.environ["DAGSTER_HOME"], exist_ok=True)
     started = time.perf_counter()
-    report = run_pipeline(defs.resources, DagsterInstance.get(), months)
+    report = run_pipeline(defs.resources, DagsterInstance.get(), months, board_quarter=board_quarter)
     _say(f"done in {time.perf_counter() - started:.0f} s; warehouse: {warehouse_path()}")
-    _summary()
-    if report.problems:
+    try:
+        _summary(report)
+    except Exception as error:  # noqa: BLE001 - the summary must never hide the report below
+        _say(f"\nThe summary could not be read from {warehouse_path()}: {error}")
+        report.problems.append(f"summary: {error}")
+    _say(f"\nBoard documents: {exports_path()}\nData Docs: {exports_path().parent / 'data-docs' / 'index.html'}")
+    if report.rejected:
+        _say(f"\nREJECTED FILES ({len(report.rejected)}), each moved to quarantine with a .reason.txt; deliver "
+             "the corrected file under the same name:")
+        for rejected in report.rejected:
+            _say(f"  - {rejected.path}\n      " + rejected.reason.replace("\n", "\n      "))
+    others = [p for p in report.problems if not any(p.startswith(f"{r.path.name} rejected") for r in report.rejected)]
+    if others:
         _say("\nPROBLEMS (the warehouse kept its previous data for these):")
-        for problem in report.problems:
+        for problem in others:
             _say(f"  - {problem}")
-        return 1
-    return 0
+    return 1 if report.problems else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--months", nargs="*", help="only these months (YYYY-MM) of the monthly sources")
+    parser.add_argument("--publish-quarter", metavar="YYYY-Qn",
+                        help="publish for the board: freeze this quarter's figures and documents (only when "
+                        "every measure's window for it is complete)")
     args = parser.parse_args(argv)
+    board_quarter = quarter_end_of(args.publish_quarter) if args.publish_quarter else None
     _say(f"landing: {landing_path()}\nwarehouse: {warehouse_path()}")
     if landing_path() == DEFAULT_LANDING:
         _ensure_sample_landing()
-    return run(args.months)
+    return run(args.months, board_quarter)
 
 
 if __name__ == "__main__":

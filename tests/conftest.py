@@ -53,8 +53,9 @@ class Pipeline:
                           "landing": LandingFolder(root=str(self.landing)),
                           "exports": Exports(root=str(self.exports))}
 
-    def run(self, months: list[str] | None = None) -> RunReport:
-        return run_pipeline(self.resources, self.instance, months, say=lambda _: None)
+    def run(self, months: list[str] | None = None, board_quarter: str | None = None) -> RunReport:
+        """The main job; with board_quarter ('2021-03-31') a publication for the board, which freezes it."""
+        return run_pipeline(self.resources, self.instance, months, say=lambda _: None, board_quarter=board_quarter)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         """Query the published warehouse, as an analyst would."""
