@@ -38,7 +38,10 @@ HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 # Excel's own "good / bad / neutral" pairs, so the sheet looks like a hand-made board table
 GREEN_FILL, GREEN_FONT = PatternFill("solid", bgColor="C6EFCE"), Font(color="006100")
 RED_FILL, RED_FONT = PatternFill("solid", bgColor="FFC7CE"), Font(color="9C0006")
-AMBER_FILL, AMBER_FONT = PatternFill("solid", bgColor="FFEB9C"), Font(color="9C5700")
+NEUTRAL_FILL, NEUTRAL_FONT = PatternFill("solid", bgColor="DDEBF7"), Font(color="1F3864")
+# painted, not conditional: a not-comparable row is grey whatever is typed into it
+GREY_FILL, GREY_FONT = PatternFill("solid", fgColor="EDEDED"), Font(color="595959")
+GREY_RULE_FILL = PatternFill("solid", bgColor="EDEDED")  # the same grey as a conditional format
 GROUP_BORDER = Border(top=Side(style="medium", color="1F3864"))
 WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -60,6 +63,13 @@ NATIONAL_HEADERS = ("Priority", "Measure", "Latest 12 months", "Value", "Baselin
 NATIONAL_WIDTHS = (22, 48, 22, 12, 14, 12, 10, 12, 14, 34)
 KPI_HEADERS = ("KPI", "Value", "Unit", "Target", "Target kind", "Baseline", "Baseline date", "Status")
 KPI_WIDTHS = (60, 12, 10, 10, 22, 12, 14, 10)
+
+# Words the board reads instead of the marts' codes
+DIRECTION_WORDS = {"improving": "Improving", "worsening": "Worsening", "stable": "Stable"}
+STATUS_WORDS = {"met": "Met", "not_met": "Not met", "monitor": "Monitor", "no_data": "No data",
+                "no_baseline": "No baseline", "not_comparable": "Not comparable"}
+TARGET_KIND_WORDS = {"at_least": "At least the target", "at_most": "At most the target",
+                     "increase_on_baseline": "Increase on baseline", "monitor": "Monitor (no target)"}
 
 # The six National Crime and Policing Measures as the Home Office words them (the board paper's headings)
 PRIORITY_HEADINGS = {
@@ -299,12 +309,16 @@ def _national_sheet(sheet: Worksheet, national: pd.DataFrame) -> None:
             _put(sheet, row, 5, record.get("baseline_value"), level),
             _put(sheet, row, 6, record.get("change"), change),
             _put(sheet, row, 7, record.get("pct_change"), SIGNED_PERCENT_FORMAT),
-            _put(sheet, row, 8, record.get("direction")),
+            _put(sheet, row, 8, DIRECTION_WORDS.get(record.get("direction"), record.get("direction"))
+                 if not_comparable_reason(record) is None else f"Not comparable: {not_comparable_reason(record)}"),
             _put(sheet, row, 9, record.get("england_wales_pct_change"), SIGNED_PERCENT_FORMAT),
             _put(sheet, row, 10, record.get("quality_flags") or None),
         ]
         for cell in cells:
             cell.alignment = WRAP
+            if not_comparable_reason(record) is not None:
+                # grey, never coloured: a partial window is not better or worse than anything
+                cell.fill, cell.font = GREY_FILL, GREY_FONT
         if record["priority"] != previous_priority:
             cells[0].font = BOLD
             if previous_priority is not None:
@@ -312,9 +326,9 @@ def _national_sheet(sheet: Worksheet, national: pd.DataFrame) -> None:
                     cell.border = GROUP_BORDER
         previous_priority = record["priority"]
 
-    _highlight(sheet, 8, header_row + 1, row, {"improving": (GREEN_FILL, GREEN_FONT),
-                                               "worsening": (RED_FILL, RED_FONT),
-                                               "stable": (AMBER_FILL, AMBER_FONT)})
+    _highlight(sheet, 8, header_row + 1, row, {"Improving": (GREEN_FILL, GREEN_FONT),
+                                               "Worsening": (RED_FILL, RED_FONT),
+                                               "Stable": (NEUTRAL_FILL, NEUTRAL_FONT)})
     if row > header_row:
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(NATIONAL_HEADERS))}{row}"
     _for_print(sheet)
@@ -335,15 +349,19 @@ def _kpi_sheet(sheet: Worksheet, kpis: pd.DataFrame, force_name: object, quarter
             _put(sheet, row, 2, record["value"], level),
             _put(sheet, row, 3, record.get("unit")),
             _put(sheet, row, 4, record.get("target"), level),
-            _put(sheet, row, 5, record.get("target_kind")),
+            _put(sheet, row, 5, TARGET_KIND_WORDS.get(record.get("target_kind"), record.get("target_kind"))),
             _put(sheet, row, 6, record.get("baseline_value"), level),
             _put(sheet, row, 7, None if baseline_date is None else baseline_date.date(), DATE_FORMAT),
-            _put(sheet, row, 8, record.get("status")),
+            _put(sheet, row, 8, STATUS_WORDS.get(record.get("status"), record.get("status"))),
         ]
         for cell in cells:
             cell.alignment = WRAP
-    _highlight(sheet, 8, header_row + 1, row, {"met": (GREEN_FILL, GREEN_FONT), "not_met": (RED_FILL, RED_FONT),
-                                               "monitor": (AMBER_FILL, AMBER_FONT)})
+    # monitor is neutral: amber would read as "at risk"; no data and not comparable are grey
+    _highlight(sheet, 8, header_row + 1, row, {"Met": (GREEN_FILL, GREEN_FONT), "Not met": (RED_FILL, RED_FONT),
+                                               "Monitor": (NEUTRAL_FILL, NEUTRAL_FONT),
+                                               "No data": (GREY_RULE_FILL, GREY_FONT),
+                                               "No baseline": (GREY_RULE_FILL, GREY_FONT),
+                                               "Not comparable": (GREY_RULE_FILL, GREY_FONT)})
     if row > header_row:
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(KPI_HEADERS))}{row}"
     _for_print(sheet)
@@ -552,6 +570,23 @@ def _level(value: float, unit: object) -> str:
     return _number(value)
 
 
+def not_comparable_reason(record: Mapping[str, object]) -> str | None:
+    """Why a measure's window cannot be compared with its baseline ("9 months missing"), or None when it
+    can. Rows from marts.national_measures say so in is_comparable; frames without it are comparable."""
+    if _plain(record.get("is_comparable")) is not False:
+        return None
+    parts = []
+    missing = _plain(record.get("months_missing"))
+    suppressed = _plain(record.get("suppressed_months"))
+    if missing:
+        parts.append(f"{int(missing)} month{'s' if missing != 1 else ''} missing")
+    if suppressed:
+        parts.append(f"{int(suppressed)} month{'s' if suppressed != 1 else ''} suppressed")
+    if not parts:
+        parts.append("baseline incomplete" if _plain(record.get("baseline_value")) is not None else "no baseline")
+    return ", ".join(parts)
+
+
 def _noun(measure_id: str, value: float) -> str:
     singular, plural = MEASURE_NOUNS.get(measure_id, DEFAULT_NOUN)
     return singular if value == 1 else plural
@@ -678,7 +713,8 @@ def _measure_paragraph(record: Mapping[str, object], breakdowns: pd.DataFrame) -
     baseline_year = "the baseline year" if baseline_end is None else f"the year ending {baseline_end:%B %Y}"
     window = _window_text(window_start, window_end, month="%B")
     lag = 0 if quarter_end is None or window_end is None else _months_between(window_end, quarter_end)
-    if change is None and value is not None and baseline is not None:
+    incomparable = not_comparable_reason(record)
+    if change is None and value is not None and baseline is not None and incomparable is None:
         change = value - baseline
 
     no_baseline = ""
@@ -690,6 +726,11 @@ def _measure_paragraph(record: Mapping[str, object], breakdowns: pd.DataFrame) -
     sentences: list[str] = []
     if value is None:
         sentences.append(f"There is no figure for {window}{no_baseline}.")
+    elif incomparable is not None:
+        # the sum over the months delivered is a figure, but not one to set against a full baseline year
+        quantity = _level(value, unit) if unit == "percent" else f"{_level(value, unit)} {_noun(measure_id, value)}"
+        sentences.append(f"The months delivered for {window} give {quantity}; this is not comparable with the "
+                         f"baseline ({incomparable}), so no change is reported.")
     elif unit == "percent":
         lead = f"The last 12 months ({window}) stood at" if lag else f"From {window} this stood at"
         if baseline is None:

@@ -6,7 +6,7 @@ from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MaterializeR
 
 from assets.recorded_crime import ensure_fact_table, fact_recorded_crime
 from assets.reference import dim_measure, dim_offence
-from assets.reference_data import kpi_config_path, read_kpi_config
+from assets.reference_data import kpi_config_path, read_kpi_config, read_kpi_settings
 from assets.sql import build_table, table_metadata
 from pipelines.resources import Warehouse
 
@@ -37,7 +37,14 @@ def measure_monthly(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "measure_monthly")
 
 
-@asset(group_name=GROUP, deps=[measure_counts, dim_measure, AssetKey("ons_pfa_values")],
+@asset(group_name=GROUP, deps=[measure_counts, AssetKey("fact_stop_search"), AssetKey("fact_workforce")],
+       description="marts.reporting_quarters: every quarter each force has data for, from any source it "
+       "delivers (the quarters of the national measures and the KPI scorecard).")
+def reporting_quarters(warehouse: Warehouse) -> MaterializeResult:
+    return _build(warehouse, "reporting_quarters")
+
+
+@asset(group_name=GROUP, deps=[reporting_quarters, measure_counts, dim_measure, AssetKey("ons_pfa_values")],
        description="marts.national_measures: each measure over the latest 12 months against the year to "
        "June 2019 baseline (the force's own records, else the ONS published figure), per force and quarter, "
        "with the England and Wales change where ONS publishes it.")
@@ -60,7 +67,7 @@ def measure_breakdowns(warehouse: Warehouse) -> MaterializeResult:
 
 
 @asset(group_name=GROUP,
-       deps=[national_measures, measure_counts,
+       deps=[reporting_quarters, measure_counts,
              *(AssetKey(name) for name in ("fact_workforce", "fact_stop_search", "census_ethnicity_by_force"))],
        description="marts.pcp_scorecard: the Police and Crime Plan KPIs per force and quarter, with targets and "
        "status from reference/pcp_kpis.toml (edit it, then re-materialize this asset alone).")
@@ -70,10 +77,13 @@ def pcp_scorecard(warehouse: Warehouse) -> MaterializeResult:
         if column not in config:
             config[column] = None
     config["target"] = pd.to_numeric(config["target"])
+    settings = pd.DataFrame([read_kpi_settings()])
     with warehouse.transaction() as conn:
         conn.register("pcp_kpi_config", config)
+        conn.register("pcp_kpi_settings", settings)
         table = build_table(conn, "pcp_scorecard")
         conn.unregister("pcp_kpi_config")
+        conn.unregister("pcp_kpi_settings")
         metadata = table_metadata(conn, table)
     return MaterializeResult(metadata={**metadata, "kpi_config": MetadataValue.path(str(kpi_config_path()))})
 

@@ -167,7 +167,8 @@ def test_national_sheet_figures_equal_the_frame(workbook_path: Path, national: p
             if cells[header].value is not None:
                 assert cells[header].data_type == "n"
         # an empty direction or flag (NaN or "" in the frame) is an empty cell
-        assert cells["Direction"].value == (record["direction"] if isinstance(record["direction"], str) else None)
+        assert cells["Direction"].value == (record["direction"].capitalize() if isinstance(record["direction"], str)
+                                            else None)
         assert cells["Quality flags"].value == (record["quality_flags"] or None)
     windows = {row[1].value: row[2].value for row in rows}
     assert windows["Homicide"] == "Apr 2021 to Mar 2022"
@@ -213,9 +214,9 @@ def test_direction_and_status_are_coloured_by_formula_rules(workbook_path: Path)
     direction = {rule.formula[0]: (str(ranges.sqref), rule.dxf.fill.bgColor.rgb)
                  for ranges in national.conditional_formatting for rule in ranges.rules}
     first = top + 1
-    assert direction[f'$H{first}="improving"'] == (f"H{first}:H{first + 5}", "00C6EFCE")
-    assert direction[f'$H{first}="worsening"'][1] == "00FFC7CE"
-    assert direction[f'$H{first}="stable"'][1] == "00FFEB9C"
+    assert direction[f'$H{first}="Improving"'] == (f"H{first}:H{first + 5}", "00C6EFCE")
+    assert direction[f'$H{first}="Worsening"'][1] == "00FFC7CE"
+    assert direction[f'$H{first}="Stable"'][1] == "00DDEBF7"  # neutral blue: amber would read as "at risk"
     assert national.cell(row=top, column=8).value == "Direction"
 
     kpi = workbook["PCP KPIs"]
@@ -224,9 +225,13 @@ def test_direction_and_status_are_coloured_by_formula_rules(workbook_path: Path)
     status = {rule.formula[0]: (str(ranges.sqref), rule.dxf.fill.bgColor.rgb)
               for ranges in kpi.conditional_formatting for rule in ranges.rules}
     first = top + 1
-    assert status == {f'$H{first}="met"': (f"H{first}:H{first + 2}", "00C6EFCE"),
-                      f'$H{first}="not_met"': (f"H{first}:H{first + 2}", "00FFC7CE"),
-                      f'$H{first}="monitor"': (f"H{first}:H{first + 2}", "00FFEB9C")}
+    span = f"H{first}:H{first + 2}"
+    assert status == {f'$H{first}="Met"': (span, "00C6EFCE"), f'$H{first}="Not met"': (span, "00FFC7CE"),
+                      f'$H{first}="Monitor"': (span, "00DDEBF7"), f'$H{first}="No data"': (span, "00EDEDED"),
+                      f'$H{first}="No baseline"': (span, "00EDEDED"),
+                      f'$H{first}="Not comparable"': (span, "00EDEDED")}
+    # words, not the marts' codes
+    assert [kpi.cell(row=first + n, column=8).value for n in range(3)] == ["Met", "Not met", "Monitor"]
 
 
 def test_kpi_sheet_figures_equal_the_frame(workbook_path: Path, kpis: pd.DataFrame) -> None:
@@ -240,8 +245,11 @@ def test_kpi_sheet_figures_equal_the_frame(workbook_path: Path, kpis: pd.DataFra
         assert same(cells["Target"].value, record["target"])
         assert same(cells["Baseline"].value, record["baseline_value"])
         assert cells["Baseline date"].value == record["baseline_date"].to_pydatetime()
+        kinds = {"at_least": "At least the target", "increase_on_baseline": "Increase on baseline",
+                 "monitor": "Monitor (no target)"}
+        statuses = {"met": "Met", "not_met": "Not met", "monitor": "Monitor"}
         assert (cells["Unit"].value, cells["Target kind"].value, cells["Status"].value) == (
-            record["unit"], record["target_kind"], record["status"])
+            record["unit"], kinds[record["target_kind"]], statuses[record["status"]])
     assert rows[1][1].number_format == '0.0"%"'
     assert rows[2][1].number_format == "0.00"
 
@@ -366,3 +374,28 @@ def test_trend_png(monthly: pd.DataFrame) -> None:
     png = trend_chart_png(monthly, ["homicide", "firearm_discharges"], "Homicide and firearm discharges")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert trend_chart_png(monthly, ["no_such_measure"], "Empty").startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_incomplete_window_is_grey_and_never_compared(tmp_path: Path, national: pd.DataFrame, kpis: pd.DataFrame,
+                                                      monthly: pd.DataFrame, breakdowns: pd.DataFrame) -> None:
+    # three months of homicide against a full baseline year: 14 against 52 is not an improvement
+    partial = national.copy()
+    homicide = partial["measure_id"] == "homicide"
+    partial.loc[homicide, ["value", "change", "pct_change", "direction"]] = [14, None, None, None]
+    partial["is_comparable"] = ~homicide
+    partial["months_missing"] = homicide.map({True: 9, False: 0})
+    partial["suppressed_months"] = 0
+    partial.loc[homicide, "quality_flags"] = "months_missing=9"
+    path = tmp_path / "partial.xlsx"
+    write_scorecard_workbook(path, partial, kpis, monthly)
+    sheet = load_workbook(path)["National measures"]
+    headers, rows = table(sheet, "Priority")
+    row = next(r for r in rows if r[1].value == "Homicide")
+    cells = dict(zip(headers, row, strict=True))
+    assert cells["Direction"].value == "Not comparable: 9 months missing"
+    assert cells["Change"].value is None and cells["% change"].value is None
+    assert {c.fill.fgColor.rgb for c in row} == {"00EDEDED"}  # grey, painted on the whole row
+    text = paragraphs(draft_statement(partial, breakdowns))["Homicide"]
+    assert "14 homicides" in text and "not comparable with the baseline (9 months missing)" in text
+    # no change against the baseline in any form: 14 - 52 = -38, -73.1%
+    assert "38" not in text and "73.1" not in text and "reduction" not in text

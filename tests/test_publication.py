@@ -73,13 +73,29 @@ def test_killed_run_leaves_the_published_warehouse_and_the_next_run_recovers(tmp
 
 
 def test_restated_month_shown_beside_the_published_figures(pipeline):
-    quarter(pipeline)
-    assert pipeline.run().problems == []
+    # twelve complete months to March 2021: a board publication of 2021-Q1 freezes it
+    quarter(pipeline, months=tuple(f"{year}-{month:02d}" for year, month in
+                                   [(2020, m) for m in range(4, 13)] + [(2021, m) for m in range(1, 4)]))
+    assert pipeline.run(board_quarter="2021-03-31").problems == []
     write_extract(pipeline.landing, "2021-02", [crime("2021-02/9", "2021-02-09", "34B")])  # 3 robberies -> 1
     assert pipeline.run().problems == []
     frozen = pipeline.query("select value from snapshots.national_measures where measure_id = 'robbery' "
                             "and quarter_end = '2021-03-31'")
-    assert frozen == [(9.0,)]  # what the board saw
+    assert frozen == [(36.0,)]  # what the board saw: 12 months of 3 robberies
     assert pipeline.query("select published_value, current_value, value_difference from marts.restatements "
-                          "where measure_id = 'robbery' and quarter_end = '2021-03-31'") == [(9.0, 7.0, -2.0)]
+                          "where measure_id = 'robbery' and quarter_end = '2021-03-31'") == [(36.0, 34.0, -2.0)]
     assert (pipeline.exports / "published" / "scorecard-2021-Q1.xlsx").exists()
+
+
+def test_partial_and_ad_hoc_runs_never_freeze(pipeline):
+    # three months on an empty warehouse: current documents are written, nothing is frozen
+    quarter(pipeline)
+    assert pipeline.run().problems == []
+    assert (pipeline.exports / "scorecard-2021-Q1.xlsx").exists()
+    assert pipeline.query("select count(*) from snapshots.national_measures") == [(0,)]
+    assert not list((pipeline.exports / "published").glob("*"))
+    # even a board publication of that quarter does not freeze a window with 9 months missing
+    assert pipeline.run(board_quarter="2021-03-31").problems == []
+    assert pipeline.query("select count(*) from snapshots.national_measures") == [(0,)]
+    assert pipeline.query("select count(*) from snapshots.pcp_scorecard") == [(0,)]
+    assert not list((pipeline.exports / "published").glob("*"))

@@ -31,21 +31,8 @@ coverage as (
 ),
 
 force_quarters as (
-    -- every quarter a force's data covers: from its first month's quarter to the last complete one
-    select
-        force_code,
-        cast(last_day(q + interval 2 month) as date) as quarter_end
-    from (
-        select force_code, min(first_month) as first_month, max(last_month) as last_month
-        from coverage
-        group by force_code
-    ) as spans,
-    lateral (
-        select unnest(range(date_trunc('quarter', spans.first_month),
-                            date_trunc('quarter', spans.last_month) + interval 1 day,
-                            interval 3 month)) as q
-    ) as quarters
-    where last_day(q + interval 2 month) <= last_day(spans.last_month)
+    -- every quarter the force has data for, from any source (marts.reporting_quarters)
+    select force_code, quarter_end from marts.reporting_quarters
 ),
 
 windows as (
@@ -54,8 +41,10 @@ windows as (
         force_quarters.quarter_end,
         measures.measure_id,
         coverage.first_month,
-        cast(least(date_trunc('month', force_quarters.quarter_end) - to_months(measures.lag_months),
-                   coverage.last_month) as date) as window_end_month
+        -- the window always ends at quarter end less the source's lag: months the source has not
+        -- delivered are missing (and flagged), the window is never silently moved earlier
+        cast(date_trunc('month', force_quarters.quarter_end) - to_months(measures.lag_months) as date)
+            as window_end_month
     from force_quarters
     inner join coverage using (force_code)
     inner join measures using (measure_id)
@@ -154,6 +143,27 @@ with_baseline as (
     left join ons_published as england_wales_baseline
         on england_wales_baseline.measure_id = valued.measure_id and england_wales_baseline.area_code = 'K04000001'
        and england_wales_baseline.edition_period_end = date '2019-06-30'
+),
+
+complete as (
+    -- ONE rule for incomplete windows, for every column and unit: a window is complete when its
+    -- source delivered every month of it and none is suppressed. The baseline is complete when the
+    -- force's own records are (baseline_is_own) or the ONS published figure is used instead.
+    select
+        with_baseline.*,
+        with_baseline.window_months = 12 and with_baseline.window_suppressed = 0 as is_window_complete,
+        with_baseline.baseline_is_own
+            or (with_baseline.ons_baseline is not null and with_baseline.baseline_value = with_baseline.ons_baseline)
+            as is_baseline_complete
+    from with_baseline
+),
+
+compared as (
+    select
+        complete.*,
+        complete.is_window_complete and complete.is_baseline_complete and complete.baseline_value is not null
+            as is_comparable
+    from complete
 )
 
 select
@@ -165,22 +175,27 @@ select
     measures.unit,
     valued.window_start,
     valued.window_end,
+    -- an incomplete window's value is the sum over the months delivered (flagged, never compared)
     valued.value,
     baseline.baseline_start,
     baseline.baseline_end,
     valued.baseline_value,
-    valued.value - valued.baseline_value                                  as change,
-    100.0 * (valued.value - valued.baseline_value) / nullif(valued.baseline_value, 0) as pct_change,
+    case when valued.is_comparable then valued.value - valued.baseline_value end as change,
+    case when valued.is_comparable
+         then 100.0 * (valued.value - valued.baseline_value) / nullif(valued.baseline_value, 0) end as pct_change,
     valued.previous_value,
     valued.last_quarter_value,
     measures.polarity,
     case
-        when valued.baseline_value is null or valued.baseline_value = 0 then null
+        when not valued.is_comparable or valued.baseline_value = 0 then null
         when abs(100.0 * (valued.value - valued.baseline_value) / valued.baseline_value) < measures.stable_band_pct
             then 'stable'
         when (valued.value < valued.baseline_value) = (measures.polarity = 'lower_is_better') then 'improving'
         else 'worsening'
     end                                                                   as direction,
+    valued.is_comparable,
+    12 - valued.window_months                                             as months_missing,
+    valued.window_suppressed                                              as suppressed_months,
     measures.source_label
         || case when not valued.baseline_is_own and valued.ons_baseline is not null
                 then '; baseline: ONS PFA data tables, year ending June 2019' else '' end as source,
@@ -195,7 +210,7 @@ select
     )                                                                     as quality_flags,
     100.0 * (valued.england_wales_value - valued.england_wales_baseline)
         / nullif(valued.england_wales_baseline, 0)                       as england_wales_pct_change
-from with_baseline as valued
+from compared as valued
 inner join core.dim_measure as measures using (measure_id)
 cross join baseline
 order by valued.force_code, valued.quarter_end, measures.display_order
