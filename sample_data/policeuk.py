@@ -491,9 +491,12 @@ def _render_searches(frame: pd.DataFrame, rng: np.random.Generator, lsoas: pd.Da
         [kind == "positive", kind == "nfa"], [positive_outcome, "A no further action disposal"], default=""
     )
     linked = frame["linked"].to_numpy()
-    linked_text = np.select(
-        [linked, kind == "positive", (kind == "nfa") & (rng.random(n) < 0.6)], ["True", "False", "False"], default=""
-    )
+    # The sample force records the link for every search (True or False): find rates are reported only
+    # where it is recorded for 95% of the searches, as the annual report's figures for the force are.
+    # The draw that once blanked 40% of the no-further-action links is kept so the rest of the random
+    # stream, and every other calibrated figure, stays as it was.
+    rng.random(n)
+    linked_text = np.where(linked, "True", "False")
     removal = np.where(person, _pick(rng, (("False", 0.88), ("True", 0.03), ("", 0.09)), n), "")
 
     places = lsoas.iloc[rng.integers(0, len(lsoas), size=n)]
