@@ -171,7 +171,7 @@ def test_workbook_and_statement_for_2022_q1_equal_the_marts(calibrated):
     assert in_workbook["Homicide"] == (53, 52)
     kpi_sheet = workbook["PCP KPIs"]
     statuses = {row[0].value: row for row in kpi_sheet.iter_rows() if row[0].value}
-    assert any(cell.value == "met" for cell in statuses[next(k for k in statuses if "Uplift" in str(k))])
+    assert any(cell.value == "Met" for cell in statuses[next(k for k in statuses if "Uplift" in str(k))])
     statement = (calibrated.exports / "statement-2022-Q1.md").read_text()
     assert "53 homicides, compared to 52 in the year ending June 2019 baseline" in statement
     assert "1.9% increase" in statement
