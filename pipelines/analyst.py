@@ -5,7 +5,7 @@
 
 The published file is only ever replaced whole (pipelines/resources.py: Warehouse.publish), so an
 open connection keeps answering from the state it opened, whatever a run is doing; reconnect to see
-a newer publication. Nothing here can write.
+a newer publication. Nothing here can write, attach another file or copy data out to a file.
 """
 
 from __future__ import annotations
@@ -16,16 +16,42 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
+from assets.board_documents import FORMULA_PREFIXES
 from pipelines.resources import warehouse_path
+
+CSV_FORMULA_PREFIXES = (*FORMULA_PREFIXES, "\t", "\r")
 
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse."""
+    """A read-only connection to the published warehouse that can only read it.
+
+    The file is attached to a private in-memory database, so every new connection sees the latest
+    publication even while an older connection to the previous file is still open in this process
+    (DuckDB shares one instance per open path). External access is then switched off and the
+    configuration locked: no ATTACH of another file (the runs' working copy included), no COPY TO,
+    no reading or writing files elsewhere."""
     published = path or warehouse_path()
     if not published.exists():
         raise FileNotFoundError(f"no published warehouse at {published}: run `bash run.sh pipeline` first")
-    return duckdb.connect(str(published), read_only=True)
+    conn = duckdb.connect(":memory:")
+    conn.execute("attach ? as warehouse (read_only)", [str(published)])
+    conn.execute("use warehouse")
+    conn.execute("set enable_external_access = false")
+    conn.execute("set lock_configuration = true")
+    return conn
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text that a spreadsheet would run as a formula (=, +, -, @, tab or carriage return first) gets a
+    leading apostrophe, as the board workbook stores it: opening the CSV in Excel never runs it."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(CSV_FORMULA_PREFIXES) else v)
+    return safe
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     result = conn.sql(args.query)
     if args.csv:
-        result.df().to_csv(sys.stdout, index=False)
+        formula_safe(result.df()).to_csv(sys.stdout, index=False)
     else:
         result.show(max_rows=200, max_width=200)
     return 0
