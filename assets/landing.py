@@ -5,6 +5,7 @@ File names carry the force and the period (SOURCES.md), so discovery never opens
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import shutil
@@ -95,6 +96,32 @@ def misnamed(root: Path, layout: SourceLayout) -> list[Path]:
         if match is None or match["force"] not in forces:
             bad.append(path)
     return bad
+
+
+def nearest_valid_name(path: Path) -> str | None:
+    """The well-formed crime extract name a misnamed file most likely meant ("West-Midlandz-crimes-2021-03.CSV"
+    -> "west-midlands-crimes-2021-03.csv"), or None when it reads as no crime extract at all."""
+    loose = re.fullmatch(r"(?P<force>.+?)[-_ ]crimes[-_ ](?P<year>\d{4})[-_]?(?P<month>\d{2})\.csv", path.name,
+                         flags=re.IGNORECASE)
+    if loose is None:
+        return None
+    slug = loose["force"].lower().replace("_", "-").replace(" ", "-")
+    close = difflib.get_close_matches(slug, list(force_codes_by_slug()), n=1, cutoff=0.6)
+    return f"{close[0]}-crimes-{loose['year']}-{loose['month']}.csv" if close else None
+
+
+def quarantine_misnamed(root: Path, layout: SourceLayout) -> list[tuple[Path, str]]:
+    """Quarantine every file of a source's folder whose name breaks the layout: a misnamed file cannot be
+    given a period, so it would otherwise never load and a force would silently lose a month. The
+    reason names the naming rule and the nearest valid name."""
+    moved = []
+    for path in misnamed(root, layout):
+        nearest = nearest_valid_name(path)
+        reason = (f"{path.name}: whole file: the file name must be <force>-crimes-<YYYY-MM>.csv in lower case, "
+                  "the force a slug of reference/forces.csv"
+                  + (f"; did you mean {nearest}? Deliver it again under that name." if nearest else "."))
+        moved.append((quarantine(root, path, reason), reason))
+    return moved
 
 
 def files_for_month(root: Path, layout: SourceLayout, month: str) -> list[LandedFile]:

@@ -19,7 +19,7 @@ from dagster import (
 )
 
 from assets.errors import RejectedFile, read_delivered_file
-from assets.landing import FORCE_CRIMES
+from assets.landing import FORCE_CRIMES, quarantine_misnamed
 from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS, read_force_csv
 from assets.partitions import month_of, monthly_partitions
 from assets.reference import dim_date, dim_force, dim_geography, dim_offence
@@ -52,9 +52,8 @@ def _preview(frame: pd.DataFrame) -> MetadataValue:
 )
 def crime_extracts(context: AssetExecutionContext, landing: LandingFolder) -> Output[pd.DataFrame]:
     month = month_of(context.partition_key)
-    for path in landing.misnamed(FORCE_CRIMES):
-        context.log.warning(f"{path.name}: not loaded: the name does not follow "
-                            f"<force>-crimes-<YYYY-MM>.csv with a force slug from reference/forces.csv")
+    for where, reason in quarantine_misnamed(landing.path, FORCE_CRIMES):
+        context.log.error(f"{reason} (moved to {where})")
     files = landing.files_for_month(FORCE_CRIMES, month)
     frames, rejected, file_rows = [], [], {}
     for file in files:

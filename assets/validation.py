@@ -8,7 +8,9 @@ in words; `critical` expectations become blocking asset checks, so a failure sto
 from __future__ import annotations
 
 import copy
+import html
 import json
+import shutil
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -122,25 +124,38 @@ def validate(
     )
     expectation_parameters = dict(parameters or {})
 
-    def run(name: str, suite: dict[str, Any], result_format: Any) -> list:
+    def run(name: str, suite: dict[str, Any], result_format: Any, data: pd.DataFrame, docs: bool) -> list:
         definition = context.validation_definitions.add(gx.ValidationDefinition(
             name=name, data=batch_definition, suite=context.suites.add(gx.ExpectationSuite(**copy.deepcopy(suite)))))
         checkpoint = context.checkpoints.add(gx.Checkpoint(
-            name=name, validation_definitions=[definition], actions=actions, result_format=result_format))
-        result = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=expectation_parameters,
+            name=name, validation_definitions=[definition], actions=actions if docs else [],
+            result_format=result_format))
+        result = checkpoint.run(batch_parameters={"dataframe": data}, expectation_parameters=expectation_parameters,
                                 run_id=RunIdentifier(run_name=run_name or suite_name))
         return [item for run_result in result.run_results.values() for item in run_result.results]
 
     # A pass/fail run costs about half of one that lists failing rows; only the expectations that
-    # failed are run again to name the files and rows.
-    quick = run(suite_name, suite_json, "BOOLEAN_ONLY")
+    # failed are run again to name the files and rows. The pass/fail run shows no values, so its
+    # Data Docs page is safe as it is.
+    quick = run(suite_name, suite_json, "BOOLEAN_ONLY", frame, docs=True)
     failed = {item.expectation_config.meta["check_name"] for item in quick if not item.success}
     results = [item for item in quick if item.success]
     if failed:
         detail_json = dict(suite_json, name=f"{suite_name}_failures",
                            expectations=[e for e in suite_json["expectations"] if e["meta"]["check_name"] in failed])
-        results += run(f"{suite_name}_failures", detail_json,
-                       {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS})
+        detail_format = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS}
+        # the reasons name the values as delivered; the failure page is rendered from an HTML-escaped
+        # copy, because Great Expectations writes failing values into its pages raw and a delivered
+        # value such as <img onerror=...> would run in the browser of whoever opens them
+        results += run(f"{suite_name}_failures", detail_json, detail_format, frame, docs=False)
+        if docs_dir is not None:
+            # the checkpoint stores every result and the site renders every stored one: the raw result
+            # must not stay in the store (nor a page of it from an earlier release)
+            for kept in (docs_dir / ".results" / f"{suite_name}_failures",
+                         docs_dir / "validations" / f"{suite_name}_failures"):
+                shutil.rmtree(kept, ignore_errors=True)
+            run(f"{suite_name}_failures_page", dict(detail_json, name=f"{suite_name}_failures_page"), detail_format,
+                html_escaped(frame), docs=True)
     outcomes = []
     for item in results:
         meta = item.expectation_config.meta
@@ -168,6 +183,15 @@ def validate(
                 examples.append(_describe(index_row, column))
         outcomes.append(outcome)
     return outcomes
+
+
+def html_escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame with every text value HTML-escaped, for rendering pages of it."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(lambda v: html.escape(v) if isinstance(v, str) else v)
+    return safe
 
 
 def latest_docs_page(docs_dir: Path, suite_name: str) -> Path | None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from assets.errors import RejectedFile
-from assets.landing import FORCE_CRIMES, discover, misnamed, quarantine
+from assets.landing import FORCE_CRIMES, discover, misnamed, quarantine, quarantine_misnamed
 from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS, read_force_csv
 from tests.conftest import crime, write_extract
 
@@ -72,3 +72,41 @@ def test_quarantine_moves_the_file_with_its_reason(tmp_path: Path):
     assert not path.exists() and moved.exists()
     assert moved.relative_to(tmp_path).parts[0] == "_quarantine"
     assert moved.with_name(moved.name + ".reason.txt").read_text().strip() == "row 7: bad date"
+
+
+def test_misnamed_files_are_quarantined_with_the_rule_and_the_nearest_valid_name(tmp_path: Path):
+    folder = tmp_path / "force" / "crimes"
+    write_extract(tmp_path, "2021-03", [])
+    for name in ("west-midlandz-crimes-2021-03.csv", "West-Midlands-crimes-2021-04.CSV", "gotham-crimes-2021-03.csv",
+                 "notes.txt"):
+        (folder / name).write_text("crime_reference\n", encoding="utf-8")
+    moved = {where.name: reason for where, reason in quarantine_misnamed(tmp_path, FORCE_CRIMES)}
+    assert sorted(moved) == ["West-Midlands-crimes-2021-04.CSV", "gotham-crimes-2021-03.csv", "notes.txt",
+                             "west-midlandz-crimes-2021-03.csv"]
+    assert "did you mean west-midlands-crimes-2021-03.csv?" in moved["west-midlandz-crimes-2021-03.csv"]
+    assert "did you mean west-midlands-crimes-2021-04.csv?" in moved["West-Midlands-crimes-2021-04.CSV"]
+    assert "did you mean" not in moved["notes.txt"]
+    for reason in moved.values():
+        assert "<force>-crimes-<YYYY-MM>.csv" in reason
+    assert [p.name for p in folder.iterdir()] == ["west-midlands-crimes-2021-03.csv"]  # the good one stays
+    reasons = sorted((tmp_path / "_quarantine").rglob("*.reason.txt"))
+    assert len(reasons) == 4
+
+
+def test_data_docs_escape_delivered_values(tmp_path: Path):
+    # a victim_age of markup fails the whole-years rule; its failure page must show it, not run it
+    from assets.validation import validate
+
+    markup = '<img src=x onerror="document.title=\'X\'">'
+    rows = read_force_csv(write_extract(tmp_path, "2021-03", [crime("A/1", "2021-03-05", "34B", victim_age=markup)]),
+                          RECORDED_CRIME_COLUMNS).assign(force_code="E23000014", file_month="2021-03",
+                                                         file_sha256="x")
+    docs = tmp_path / "docs"
+    outcomes = validate(rows, "recorded_crime", {"offence_codes": ["34B"], "file_month_regex": r"^2021-03-\d{2}$"},
+                        docs_dir=docs, run_name="markup")
+    failed = [o for o in outcomes if not o.success]
+    assert [o.check_name for o in failed] == ["victim_age_whole_years"]
+    assert "<img src=x onerror=" in failed[0].message()  # the reason names the value as delivered
+    pages = list(docs.rglob("*.html"))
+    assert pages and all("<img src=x" not in page.read_text(encoding="utf-8") for page in pages)
+    assert any("&lt;img src=x" in page.read_text(encoding="utf-8") for page in pages)
