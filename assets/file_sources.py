@@ -53,6 +53,9 @@ class FileSource:
     # (force_code, first day of the period) a file name stands for, recorded in meta.loaded_files so
     # a delivered month with no rows still counts as delivered
     identify: Callable[[Path], tuple[str | None, str | None]] | None = None
+    # what a delivery covers (ONS: its tables; HES: its months and forces): a re-delivery that covers
+    # less than the file it replaces is refused, unless marked as a withdrawal (WITHDRAWAL_SUFFIX)
+    coverage: tuple[str, ...] = ()
 
     @property
     def landed_table(self) -> str:
@@ -65,6 +68,46 @@ class FileSource:
     def files(self, root: Path) -> list[Path]:
         found = {p for pattern in self.globs for p in root.glob(pattern)}
         return sorted(p for p in found if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+# <file name>.withdrawal.txt beside a re-delivered file, saying why: the delivery may then hold less
+# than the one it replaces (a table, a force, a month deliberately withdrawn)
+WITHDRAWAL_SUFFIX = ".withdrawal.txt"
+
+
+def shrinking_redeliveries(conn, source: FileSource, rows: pd.DataFrame, landing_root: Path) -> dict[str, str]:
+    """Re-delivered files that cover less than the delivery they replace, with what they drop.
+
+    Nothing is lost silently: a re-delivered ONS edition without Table P4 would otherwise take the
+    knife-crime baseline out of the warehouse with a clean run."""
+    if not source.coverage or not len(rows):
+        return {}
+    exists = conn.execute("select count(*) from duckdb_tables() where schema_name = 'landed' and table_name = ?",
+                          [source.name]).fetchall()[0][0]
+    if not exists:
+        return {}
+    keys = ", ".join(source.coverage)
+    new_keys = rows[["source_file", *source.coverage]].drop_duplicates()
+    conn.register("redelivered_keys", new_keys)
+    try:
+        dropped = conn.execute(
+            f"select source_file, {keys} from (select distinct source_file, {keys} from {source.landed_table} "
+            "where source_file in (select source_file from redelivered_keys)) "
+            f"except select source_file, {keys} from redelivered_keys order by all").fetchall()
+    finally:
+        conn.unregister("redelivered_keys")
+    by_file: dict[str, list[str]] = {}
+    for file_name, *key in dropped:
+        by_file.setdefault(file_name, []).append(", ".join(f"{c} {v}" for c, v in zip(source.coverage, key,
+                                                                                        strict=True)))
+    withdrawn = {p.name.removesuffix(WITHDRAWAL_SUFFIX) for p in landing_root.rglob(f"*{WITHDRAWAL_SUFFIX}")}
+    return {
+        name: f"{name}: whole file: the re-delivery holds less than the delivery it replaces (missing: "
+              f"{'; '.join(missing[:10])}{'; ...' if len(missing) > 10 else ''}). Nothing is lost silently: "
+              f"deliver the complete file, or put {name}{WITHDRAWAL_SUFFIX} beside it saying why the rest is "
+              "withdrawn."
+        for name, missing in by_file.items() if name not in withdrawn
+    }
 
 
 def _loaded(warehouse: Warehouse, source: str) -> dict[str, str]:
@@ -119,13 +162,17 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
            check_specs=check_specs(source.name, validated_asset),
            description=f"{source.description} Rows that passed the {source.name} Great Expectations suite "
            f"(expectations/{source.name}.json).")
-    def validated(context: AssetExecutionContext, landed: dict, landing: LandingFolder, exports: Exports):
+    def validated(context: AssetExecutionContext, landed: dict, landing: LandingFolder, exports: Exports,
+                  warehouse: Warehouse):
         rows = landed["rows"]
         outcomes = validate(rows, source.name, docs_dir=exports.data_docs,
                             run_name=f"{source.name}-{context.run_id[:8]}")
         by_name = {p.name: p for p in source.files(landing.path)}
-        quarantined = quarantine_rejected(rows, rejections_by_file(outcomes), by_name.get, landing.quarantine,
-                                          context.log.error)
+        rejections = rejections_by_file(outcomes)
+        with warehouse.get_connection() as conn:
+            for name, reason in shrinking_redeliveries(conn, source, rows, landing.path).items():
+                rejections.setdefault(name, []).append(reason)
+        quarantined = quarantine_rejected(rows, rejections, by_name.get, landing.quarantine, context.log.error)
         accepted = {"rows": without_files(rows, quarantined),
                     "files": without_files(landed["files"], quarantined, column="file_name")}
         yield Output(accepted, metadata={"dagster/row_count": len(accepted["rows"]),

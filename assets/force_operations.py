@@ -101,6 +101,7 @@ WORKFORCE = FileSource(
     columns={"snapshot_date": "date", "role": "varchar", "neighbourhood": "boolean", "ethnicity": "varchar",
              "sex": "varchar", "headcount": "integer", "force_code": "varchar"},
     models=("fact_workforce",),
+    coverage=("role",),
     description="core.fact_workforce: headcount snapshots by role, neighbourhood, ethnicity and sex.",
     upstream=DIMENSIONS,
     identify=identify_snapshot,

@@ -30,6 +30,7 @@ ONS_PFA_TABLES = FileSource(
     columns={"edition_period_end": "date", "table_id": "varchar", "area_code": "varchar", "area_name": "varchar",
              "area_type": "varchar", "measure": "varchar", "value": "double", "marker": "varchar"},
     models=("ons_pfa_values",),
+    coverage=("table_id",),
     description="core.ons_pfa_values: every cell of every ONS Police Force Area data table, every edition "
     "(the year-ending-June-2019 edition is the national baseline).",
 )
@@ -42,6 +43,7 @@ HES_SHARP_OBJECT = FileSource(
              "episodes": "integer", "suppressed": "boolean", "workbook": "varchar", "financial_year": "varchar",
              "is_restatement": "boolean"},
     models=("fact_hes_admissions",),
+    coverage=("month", "force_code"),
     description="core.fact_hes_admissions: NHS HES admission episodes for assault by a sharp object by month, "
     "force area and age group; restatements resolved to the latest workbook, suppression kept.",
 )
@@ -54,6 +56,7 @@ PRC_OPEN_DATA = FileSource(
              "force_name": "varchar", "offence_code": "varchar", "offence_description": "varchar",
              "offence_group": "varchar", "offence_subgroup": "varchar", "offences": "integer", "is_force": "boolean"},
     models=("fact_prc_offences",),
+    coverage=("financial_year", "financial_quarter", "force_name"),
     description="core.fact_prc_offences: Home Office police recorded crime open data, offences per force, "
     "financial quarter and offence code (non-geographic fraud bodies kept, without a force).",
     upstream=DIMENSIONS,
@@ -66,6 +69,7 @@ ONS_POPULATION = FileSource(
     columns={"mid_year": "integer", "area_code": "varchar", "area_name": "varchar", "geography": "varchar",
              "age": "varchar", "persons": "bigint"},
     models=("population_by_age", "force_population"),
+    coverage=("mid_year", "area_code"),
     description="core.population_by_age (ONS mid-year estimates, persons by single year of age, every area) and "
     "core.force_population (force areas, all ages and under 25, from local authorities).",
     upstream=DIMENSIONS,
@@ -78,6 +82,7 @@ CENSUS_ETHNICITY = FileSource(
     columns={"la_code": "varchar", "la_name": "varchar", "ethnic_group_20": "varchar", "ethnic_group": "varchar",
              "persons": "bigint"},
     models=("census_ethnicity_by_force",),
+    coverage=("la_code",),
     description="core.census_ethnicity_by_force: Census 2021 population per force area in the five ethnic "
     "groups used for stop and search.",
     upstream=DIMENSIONS,

@@ -19,9 +19,10 @@ from typing import Any
 
 from dagster import AssetSelection, DagsterInstance, materialize
 
-from assets.landing import FORCE_CRIMES, QuarantinedFile, discover, quarantined_files
+from assets.landing import FORCE_CRIMES, QuarantinedFile, discover, quarantine_misnamed, quarantined_files
 from assets.publication import BOARD_QUARTER_TAG, quarter_end_of
 from pipelines.jobs import MONTHLY_ASSETS, WRITES_WAREHOUSE
+from pipelines.recovery import fail_orphaned_runs
 from pipelines.resources import DEFAULT_LANDING, PROJECT_DIR, exports_path, landing_path, warehouse_path
 
 DEFAULT_DAGSTER_HOME = PROJECT_DIR / "warehouse" / "dagster-home"
@@ -63,6 +64,11 @@ class RunReport:
     problems: list[str] = field(default_factory=list)
     rejected: list[QuarantinedFile] = field(default_factory=list)
 
+    def reject(self, files: Sequence[QuarantinedFile]) -> None:
+        """Files a step moved to quarantine: listed in the summary, and the main job exits non-zero."""
+        self.rejected.extend(files)
+        self.problems.extend(f"{q.path.name} rejected, moved to {q.path}:\n    {q.reason}" for q in files)
+
 
 def run_pipeline(
     resources: Mapping[str, Any],
@@ -70,6 +76,7 @@ def run_pipeline(
     months: Sequence[str] | None = None,
     say: Callable[[str], None] = _say,
     board_quarter: str | None = None,
+    verbose: bool = False,
 ) -> RunReport:
     """Materialize the whole graph: dimensions, each month of the monthly sources, then the marts.
 
@@ -96,20 +103,25 @@ def run_pipeline(
             instance=instance,
             partition_key=partition_key,
             raise_on_error=False,
+            # Dagster's own event lines only with --verbose: the console shows progress and the summary
+            run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
             tags={"policing/launched_by": "main_job", **WRITES_WAREHOUSE, **(tags or {})},
         )
         report.problems.extend(_failures(result))
         # a rejected file no longer fails its run (the rest of the delivery loads): the quarantine
         # folder says what this step turned away
         rejected = [q for path, q in quarantined_files(landing).items() if path not in already]
-        report.rejected.extend(rejected)
-        report.problems.extend(f"{q.path.name} rejected, moved to {q.path}:\n    {q.reason}" for q in rejected)
+        report.reject(rejected)
         return result, rejected
 
     monthly = AssetSelection.assets(*MONTHLY_ASSETS)
     say("1/3 reference dimensions and published sources")
     step(AssetSelection.all() - monthly - AssetSelection.groups("marts"))
 
+    # a misnamed crime extract has no month, so no monthly run would ever see it: rejected here
+    already = quarantined_files(landing)
+    quarantine_misnamed(landing, FORCE_CRIMES)
+    report.reject([q for path, q in quarantined_files(landing).items() if path not in already])
     files = discover(landing, FORCE_CRIMES)
     report.months = sorted({f.month for f in files} if months is None else set(months))
     say(f"2/3 monthly force extracts: {len(files)} files, {len(report.months)} months in {landing}")
@@ -168,14 +180,22 @@ def _summary(report: RunReport) -> None:
     _say(frame.to_string(index=False))
 
 
-def run(months: Sequence[str] | None = None, board_quarter: str | None = None) -> int:
+def run(months: Sequence[str] | None = None, board_quarter: str | None = None, verbose: bool = False) -> int:
     from pipelines.definitions import defs
 
     os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME))
     os.makedirs(os.environ["DAGSTER_HOME"], exist_ok=True)
     started = time.perf_counter()
-    report = run_pipeline(defs.resources, DagsterInstance.get(), months, board_quarter=board_quarter)
+    instance = DagsterInstance.get()
+    for run_id in fail_orphaned_runs(instance):
+        _say(f"  run {run_id[:8]} was left started by a process that is gone (killed or crashed): marked failed")
+    report = run_pipeline(defs.resources, instance, months, board_quarter=board_quarter, verbose=verbose)
     _say(f"done in {time.perf_counter() - started:.0f} s; warehouse: {warehouse_path()}")
+    loaded = sorted(set(report.months) - set(report.failed_months))
+    if loaded:
+        quarters = sorted({f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}" for m in loaded})
+        _say(f"crime extracts loaded for {len(loaded)} month(s), {loaded[0]} to {loaded[-1]} "
+             f"(quarters {quarters[0]} to {quarters[-1]})")
     try:
         _summary(report)
     except Exception as error:  # noqa: BLE001 - the summary must never hide the report below
@@ -201,12 +221,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--publish-quarter", metavar="YYYY-Qn",
                         help="publish for the board: freeze this quarter's figures and documents (only when "
                         "every measure's window for it is complete)")
+    parser.add_argument("--verbose", action="store_true", help="show Dagster's own event lines (DEBUG)")
     args = parser.parse_args(argv)
     board_quarter = quarter_end_of(args.publish_quarter) if args.publish_quarter else None
     _say(f"landing: {landing_path()}\nwarehouse: {warehouse_path()}")
     if landing_path() == DEFAULT_LANDING:
         _ensure_sample_landing()
-    return run(args.months, board_quarter)
+    return run(args.months, board_quarter, args.verbose)
 
 
 if __name__ == "__main__":

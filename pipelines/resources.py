@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Iterator
@@ -70,10 +71,17 @@ class Warehouse(DuckDBResource):
         reader gets the new state; nobody ever sees half a copy.
         """
         published = Path(self.published)
-        with self.get_connection() as conn:
-            conn.execute("checkpoint")
-            staging = published.with_name(f".{published.name}.publishing")
-            shutil.copyfile(self.database, staging)
+        staging = published.with_name(f".{published.name}.publishing")
+        try:
+            with self.get_connection() as conn:
+                conn.execute("checkpoint")
+                shutil.copyfile(self.database, staging)
+        except OSError as error:
+            # a full disk (or any failed copy) leaves no half-written copy behind, and says so in words
+            staging.unlink(missing_ok=True)
+            reason = "the disk is full" if error.errno == errno.ENOSPC else os.strerror(error.errno or 0)
+            raise OSError(error.errno, f"publication failed, the published warehouse is unchanged: {reason} "
+                          f"({staging})") from error
         os.replace(staging, published)
         return published
 

@@ -134,6 +134,9 @@ def delivered(tmp_path_factory):
     root = tmp_path_factory.mktemp("one-bad-file")
     pipeline = Pipeline(root)
     files = deliver(pipeline.landing, root / "scratch")
+    # a typo in a file name: no month can be read from it, so it would silently never load
+    misnamed = write_extract(pipeline.landing, "2021-02", [crime("W/2", "2021-02-05", "34B")])
+    misnamed.rename(misnamed.with_name("west-midlandz-crimes-2021-02.csv"))
     report = pipeline.run()
     return pipeline, files, report
 
@@ -244,3 +247,36 @@ def test_main_job_on_a_single_source_landing_folder(good_landing, tmp_path, sour
         "sms-survey": {"satisfaction_rate"},
     }.get(source, set())
     assert kpis == expected_kpis
+
+
+def test_a_misnamed_file_is_rejected_like_any_other_bad_file(delivered):
+    pipeline, _, report = delivered
+    rejected = {q.path.name: q.reason for q in report.rejected}
+    assert "west-midlandz-crimes-2021-02.csv" in rejected
+    assert "did you mean west-midlands-crimes-2021-02.csv?" in rejected["west-midlandz-crimes-2021-02.csv"]
+    assert pipeline.query("select count(*) from core.fact_recorded_crime where month = '2021-02-01'") == [(0,)]
+
+
+def test_a_redelivery_that_drops_a_table_is_refused_unless_withdrawn(tmp_path):
+    pipeline = Pipeline(tmp_path)
+    edition = _copy(ONS_JUNE_2019, pipeline.landing, f"ons/pfa-tables/{ONS_JUNE_2019.name}")
+    assert pipeline.run().problems == []
+    p4 = "select count(*) from core.ons_pfa_values where table_id = 'P4'"
+    tables = pipeline.query("select count(distinct table_id) from core.ons_pfa_values")[0][0]
+    published_p4 = pipeline.query(p4)[0][0]
+    assert published_p4 > 0
+    before = pipeline.table_checksums()
+    # the same edition delivered again without Table P4: the knife-crime baseline would vanish
+    shorter = openpyxl.load_workbook(ONS_JUNE_2019)
+    shorter.remove(next(sheet for sheet in shorter.worksheets if sheet.title.strip() == "Table P4"))
+    shorter.save(edition)
+    report = pipeline.run()
+    assert [q.path.name for q in report.rejected] == [ONS_JUNE_2019.name]
+    assert "holds less than the delivery it replaces (missing: table_id P4)" in report.rejected[0].reason
+    assert pipeline.table_checksums() == before
+    # delivered again with a withdrawal note beside it: accepted, P4 withdrawn
+    shutil.copyfile(report.rejected[0].path, edition)
+    (edition.parent / f"{edition.name}.withdrawal.txt").write_text("P4 withdrawn by ONS, see the release note\n")
+    assert pipeline.run().problems == []
+    assert pipeline.query(p4) == [(0,)]
+    assert pipeline.query("select count(distinct table_id) from core.ons_pfa_values") == [(tables - 1,)]

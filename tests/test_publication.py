@@ -7,6 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster._core.instance.ref import InstanceRef
+
 from tests.conftest import REPO, Pipeline, crime, write_extract
 
 ANALYST = """
@@ -61,15 +64,32 @@ def test_killed_run_leaves_the_published_warehouse_and_the_next_run_recovers(tmp
     quarter(pipeline, months=("2021-04", "2021-05", "2021-06", "2021-07", "2021-08", "2021-09"), rows=2000)
     job = run_main_job(tmp_path)
     for line in job.stdout:
-        if "[ 2/" in line:  # the second month is committed; the third is being loaded
+        if "[ 2/" in line:  # the second month is committed; kill once the third month's run has started
+            deadline = time.time() + 120
+            while not _runs(tmp_path, DagsterRunStatus.STARTED) and time.time() < deadline:
+                time.sleep(0.05)
             job.send_signal(signal.SIGKILL)
             break
     job.wait(timeout=60)
     assert job.returncode == -signal.SIGKILL
     assert pipeline.table_checksums() == before  # published state untouched, table for table
+    left_started = _runs(tmp_path, DagsterRunStatus.STARTED)
+    assert len(left_started) == 1  # the run the kill interrupted
     job = run_main_job(tmp_path)
-    assert job.wait(timeout=600) == 0  # no manual step: the working copy recovers on open
+    output = job.communicate(timeout=600)[0]
+    assert job.returncode == 0  # no manual step: the working copy recovers on open
+    assert "left started by a process that is gone (killed or crashed): marked failed" in output
+    assert _runs(tmp_path, DagsterRunStatus.STARTED) == []  # the queue is not blocked
+    assert left_started[0] in _runs(tmp_path, DagsterRunStatus.FAILURE)
     assert pipeline.query("select count(distinct month) from core.fact_recorded_crime") == [(9,)]
+
+
+def _runs(root: Path, status) -> list[str]:
+    instance = DagsterInstance.from_ref(InstanceRef.from_dir(str(root / "dagster-home")))
+    try:
+        return [run.run_id for run in instance.get_runs(filters=RunsFilter(statuses=[status]))]
+    finally:
+        instance.dispose()
 
 
 def test_restated_month_shown_beside_the_published_figures(pipeline):
