@@ -6,8 +6,12 @@ forces, each gets its own files with the force slug in the name; the force with 
 the plain name the board paper refers to.
 """
 
+import hashlib
+import json
+from pathlib import Path
+
 import pandas as pd
-from dagster import AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import AssetKey, Config, MaterializeResult, MetadataValue, asset
 
 from assets.board_documents import draft_statement, trend_chart_png, write_scorecard_workbook
 from pipelines.resources import Exports, Warehouse
@@ -36,19 +40,30 @@ def _frames(warehouse: Warehouse) -> dict[str, pd.DataFrame]:
         }
 
 
+class DocumentsConfig(Config):
+    """Launchpad config of the board documents asset."""
+
+    rewrite_all: bool = False  # rewrite every document, changed or not (e.g. after editing a template by hand)
+
+
 @asset(group_name="marts",
        deps=[AssetKey(name) for name in ("national_measures", "pcp_scorecard", "measure_monthly",
                                          "measure_breakdowns")],
        description="The board documents for every quarter: exports/scorecard-<YYYY>-Q<n>.xlsx (national measures, "
        "PCP KPIs with RAG status, trend charts, notes) and exports/statement-<YYYY>-Q<n>.md (one paragraph per "
-       "measure, every number from the marts).")
-def scorecard_workbooks(warehouse: Warehouse, exports: Exports) -> MaterializeResult:
+       "measure, every number from the marts). A document is rewritten only when its figures or the layout code "
+       "changed (rewrite_all in the launchpad config rewrites them all).")
+def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: Exports) -> MaterializeResult:
     frames = _frames(warehouse)
     national = frames["national"]
     if national.empty:
         return MaterializeResult(metadata={"workbooks": 0})
     main_force = national["force_code"].value_counts().idxmax()
-    written = []
+    written, unchanged = [], 0
+    fingerprints_path = exports.path / FINGERPRINTS
+    previous = json.loads(fingerprints_path.read_text(encoding="utf-8")) if fingerprints_path.exists() else {}
+    fingerprints = {}
+    layout = _layout_version()
     for (force_code, quarter_end), measures in national.groupby(["force_code", "quarter_end"]):
         label = quarter_label(pd.Timestamp(quarter_end))
         suffix = "" if force_code == main_force else f"-{measures['slug'].iloc[0]}"
@@ -58,21 +73,51 @@ def scorecard_workbooks(warehouse: Warehouse, exports: Exports) -> MaterializeRe
         monthly = monthly[(monthly["force_code"] == force_code)
                           & (pd.to_datetime(monthly["month"]) <= pd.to_datetime(measures["window_end"]).max())]
         workbook = exports.path / f"scorecard-{label}{suffix}.xlsx"
+        statement = exports.path / f"statement-{label}{suffix}.md"
+        # rewritten only when its figures (or the layout code) changed: a run that loads one month
+        # does not rewrite every force's every quarter
+        fingerprint = _fingerprint(layout, measures, by_force_quarter["kpis"], by_force_quarter["breakdowns"],
+                                   monthly)
+        fingerprints[workbook.name] = fingerprint
+        if (not config.rewrite_all and previous.get(workbook.name) == fingerprint and workbook.exists()
+                and statement.exists()):
+            unchanged += 1
+            continue
         exports.path.mkdir(parents=True, exist_ok=True)
         write_scorecard_workbook(workbook, measures, by_force_quarter["kpis"], monthly)
-        (exports.path / f"statement-{label}{suffix}.md").write_text(
-            draft_statement(measures, by_force_quarter["breakdowns"]), encoding="utf-8")
+        statement.write_text(draft_statement(measures, by_force_quarter["breakdowns"]), encoding="utf-8")
         written.append(workbook.name)
+    exports.path.mkdir(parents=True, exist_ok=True)
+    fingerprints_path.write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")
     latest = national[national["force_code"] == main_force]["quarter_end"].max()
     main_monthly = frames["monthly"][frames["monthly"]["force_code"] == main_force]
     latest_label = quarter_label(pd.Timestamp(latest))
     return MaterializeResult(metadata={
         "workbooks": len(written),
+        "workbooks_unchanged": unchanged,
+        "written": MetadataValue.json(written),
         "latest_workbook": MetadataValue.path(str(exports.path / f"scorecard-{latest_label}.xlsx")),
         "latest_statement": MetadataValue.md(
             (exports.path / f"statement-{latest_label}.md").read_text(encoding="utf-8")),
         "trend": _png_metadata(trend_chart_png(main_monthly, TREND_MEASURES, f"Monthly trend, {main_force}")),
     })
+
+
+# per document, a digest of the mart rows it is written from and of the code that lays it out
+FINGERPRINTS = ".fingerprints.json"
+
+
+def _layout_version() -> str:
+    from assets import board_documents
+
+    return hashlib.sha256(Path(board_documents.__file__).read_bytes()).hexdigest()[:16]
+
+
+def _fingerprint(layout: str, *frames: pd.DataFrame) -> str:
+    digest = hashlib.sha256(layout.encode())
+    for frame in frames:
+        digest.update(frame.sort_index(axis=1).to_csv(index=False).encode())
+    return digest.hexdigest()
 
 
 def _png_metadata(png: bytes) -> MetadataValue:

@@ -21,7 +21,6 @@ from sample_data.hes import write_hes_workbooks
 from tests.conftest import REPO, Pipeline, crime, write_extract
 
 REAL = REPO / "sample_data" / "real"
-SHARED_REAL = REPO.parent / "shared" / "data" / "real"
 ONS_JUNE_2019 = REAL / "ons-pfa-tables" / "policeforceareatablesyearendingjune2019.xlsx"
 ONS_MARCH_2019 = REAL / "ons-pfa-tables" / "policeforceareatablesyeendingmarch2019.xlsx"
 POPULATION = REAL / "ons-population" / "ukmidyearestimates20192019ladcodes.xls"

@@ -119,3 +119,20 @@ def test_partial_and_ad_hoc_runs_never_freeze(pipeline):
     assert pipeline.query("select count(*) from snapshots.national_measures") == [(0,)]
     assert pipeline.query("select count(*) from snapshots.pcp_scorecard") == [(0,)]
     assert not list((pipeline.exports / "published").glob("*"))
+
+
+def test_board_documents_are_rewritten_only_where_figures_changed(pipeline):
+    quarter(pipeline, months=("2021-01", "2021-02", "2021-03", "2021-04", "2021-05", "2021-06"))
+    assert pipeline.run().problems == []
+    documents = {name: pipeline.exports / name for name in ("scorecard-2021-Q1.xlsx", "statement-2021-Q1.md",
+                                                            "scorecard-2021-Q2.xlsx", "statement-2021-Q2.md")}
+    written = {name: path.stat().st_mtime_ns for name, path in documents.items()}
+    assert pipeline.run().problems == []  # nothing changed: nothing rewritten
+    assert {name: path.stat().st_mtime_ns for name, path in documents.items()} == written
+    write_extract(pipeline.landing, "2021-05", [crime("2021-05/9", "2021-05-09", "34B")])  # May: 3 robberies -> 1
+    assert pipeline.run().problems == []
+    after = {name: path.stat().st_mtime_ns for name, path in documents.items()}
+    assert after["scorecard-2021-Q1.xlsx"] == written["scorecard-2021-Q1.xlsx"]  # its window ends in March
+    assert after["statement-2021-Q1.md"] == written["statement-2021-Q1.md"]
+    assert after["scorecard-2021-Q2.xlsx"] > written["scorecard-2021-Q2.xlsx"]
+    assert after["statement-2021-Q2.md"] > written["statement-2021-Q2.md"]
