@@ -784,12 +784,81 @@ def _measure_paragraph(record: Mapping[str, object], breakdowns: pd.DataFrame) -
     return f"**{record['measure_name']}.** {body}"
 
 
-def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame) -> str:
+SPC_RULE_WORDS = {"outside_limits": "outside the natural process limits",
+                  "two_of_three": "two of the last three months close to the {side} limit"}
+
+
+def _spc_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str | None:
+    """The SPC verdict on a measure's latest month in the window, in words: "a run of 8 months above the
+    average since August 2021: a real increase, not noise" or "within the natural limits: no signal".
+
+    series: marts.measure_spc rows of one force and measure."""
+    if series.empty or window_end is None:
+        return None
+    frame = series.assign(month=pd.to_datetime(series["month"])).sort_values("month")
+    frame = frame[frame["month"] <= window_end]
+    if frame.empty or frame["month"].iloc[-1] != window_end.to_period("M").to_timestamp():
+        return None  # the window's last month has no point (missing or suppressed): no verdict
+    latest = frame.iloc[-1]
+    label = f"{latest['month']:%B %Y}"
+    if not bool(latest["signal"]):
+        return (f"On the statistical process control chart, {label} is within the natural limits of the "
+                "baseline year's variation: no signal of real change.")
+    above = latest["value"] > latest["centre"]
+    rule = str(latest["rule"])
+    if rule in ("shift", "trend"):
+        segment = frame[frame["segment"] == latest["segment"]]
+        if rule == "shift":
+            same = (segment["value"] > segment["centre"]) if above else (segment["value"] < segment["centre"])
+            what = "above the average" if above else "below the average"
+        else:
+            steps = segment["value"].diff()
+            above = bool(steps.iloc[-1] > 0)
+            same = (steps > 0) if above else (steps < 0)
+            what = "rising" if above else "falling"
+        run = 0
+        for flag in reversed(same.tolist()):
+            if not flag:
+                break
+            run += 1
+        run += 1 if rule == "trend" else 0  # a run of rises counts the month it starts from
+        start = segment["month"].iloc[-run]
+        signal = f"a run of {run} months {what} since {start:%B %Y}"
+    else:
+        signal = SPC_RULE_WORDS[rule].format(side="upper" if above else "lower")
+    change = "increase" if above else "reduction"
+    return f"On the statistical process control chart, {label} shows {signal}: a real {change}, not noise."
+
+
+def _extreme_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str | None:
+    """"March 2022 is the highest month since May 2019" (or lowest), when the window's last month is."""
+    if series.empty or window_end is None:
+        return None
+    frame = series.assign(month=pd.to_datetime(series["month"])).dropna(subset=["value"]).sort_values("month")
+    frame = frame[frame["month"] <= window_end]
+    if len(frame) < 13 or frame["month"].iloc[-1] != window_end.to_period("M").to_timestamp():
+        return None  # at least a year before it to be a highest or lowest of note
+    latest, earlier = frame.iloc[-1], frame.iloc[:-1]
+    label = f"{latest['month']:%B %Y}"
+    for word, beaten in (("highest", earlier["value"] >= latest["value"]),
+                         ("lowest", earlier["value"] <= latest["value"])):
+        if not beaten.iloc[-12:].any():
+            if not beaten.any():
+                return f"{label} is the {word} month in the series (since {frame['month'].iloc[0]:%B %Y})."
+            since = earlier[beaten]["month"].iloc[-1]
+            return f"{label} is the {word} month since {since:%B %Y}."
+    return None
+
+
+def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.DataFrame | None = None,
+                    monthly: pd.DataFrame | None = None) -> str:
     """The draft National Crime and Policing Measures statement as markdown: a heading per priority and one
     paragraph per measure, in the board paper's wording, every figure taken from the frames.
 
     national: marts.national_measures rows for one force and quarter (force_name and display_order optional).
     breakdowns: marts.measure_breakdowns rows for the same force and quarter.
+    spc, monthly: marts.measure_spc and marts.measure_monthly rows of the force (optional): each paragraph then
+    says whether the latest month is a highest or lowest of note and what the SPC chart shows.
     """
     if national.empty:
         raise ValueError("national: no rows for the statement")
@@ -804,7 +873,15 @@ def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame) -> str:
             heading = PRIORITY_HEADINGS.get(str(record["priority"]), str(record["priority"]))
             lines += [f"## Measure: {heading}", ""]
             previous_priority = record["priority"]
-        lines += [_measure_paragraph(record, breakdowns), ""]
+        paragraph = _measure_paragraph(record, breakdowns)
+        window_end = _timestamp(record.get("window_end"))
+        month_start = None if window_end is None else window_end.to_period("M").to_timestamp()
+        extra = [
+            _extreme_sentence(monthly[monthly["measure_id"] == record["measure_id"]], month_start)
+            if monthly is not None else None,
+            _spc_sentence(spc[spc["measure_id"] == record["measure_id"]], month_start) if spc is not None else None,
+        ]
+        lines += [" ".join([paragraph, *(sentence for sentence in extra if sentence)]), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -846,5 +923,42 @@ def trend_chart_png(monthly: pd.DataFrame, measure_ids: Sequence[str], title: st
     figure.tight_layout()
     buffer = io.BytesIO()
     # no Software key: the bytes then depend on the data, not on the matplotlib version
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def spc_chart_png(series: pd.DataFrame, title: str) -> bytes:
+    """An XmR chart of one measure as a PNG: the monthly values, the centre line and the natural process limits,
+    signals marked, a missing month left as a gap; the legend below the plot, clear of the lines.
+
+    series: marts.measure_spc rows of one force and measure."""
+    figure = Figure(figsize=(8, 3.8), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    frame = series.assign(month=pd.to_datetime(series["month"])).sort_values("month")
+    if frame.empty:
+        axes.text(0.5, 0.5, "No chart: too few baseline months", transform=axes.transAxes, ha="center", va="center")
+    else:
+        # one line per segment: a gap (missing month) is never drawn across
+        for number, (_, segment) in enumerate(frame.groupby("segment")):
+            axes.plot(segment["month"].to_numpy(), segment["value"].astype(float).to_numpy(), color="#1F3864",
+                      marker=".", linewidth=1.2, label="Monthly value" if number == 0 else None)
+        months = frame["month"].to_numpy()
+        axes.plot(months, frame["centre"].astype(float).to_numpy(), color="#595959", linewidth=1, label="Centre")
+        axes.plot(months, frame["upper_limit"].astype(float).to_numpy(), color="#9C0006", linewidth=1,
+                  linestyle="--", label="Process limits")
+        axes.plot(months, frame["lower_limit"].astype(float).to_numpy(), color="#9C0006", linewidth=1,
+                  linestyle="--")
+        signals = frame[frame["signal"].astype(bool)]
+        if len(signals):
+            axes.scatter(signals["month"].to_numpy(), signals["value"].astype(float).to_numpy(), color="#E46C0A",
+                         zorder=3, s=28, label="Signal")
+    axes.set_title(title)
+    axes.xaxis.set_major_formatter(DateFormatter("%b %Y"))
+    axes.grid(axis="y", alpha=0.3)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize="small", frameon=False)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()

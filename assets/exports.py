@@ -37,6 +37,7 @@ def _frames(warehouse: Warehouse) -> dict[str, pd.DataFrame]:
                 "select mm.*, m.measure_name from marts.measure_monthly mm join core.dim_measure m using (measure_id)"
             ).df(),
             "breakdowns": conn.execute("select * from marts.measure_breakdowns").df(),
+            "spc": conn.execute("select * from marts.measure_spc").df(),
         }
 
 
@@ -48,7 +49,7 @@ class DocumentsConfig(Config):
 
 @asset(group_name="marts",
        deps=[AssetKey(name) for name in ("national_measures", "pcp_scorecard", "measure_monthly",
-                                         "measure_breakdowns")],
+                                         "measure_breakdowns", "measure_spc")],
        description="The board documents for every quarter: exports/scorecard-<YYYY>-Q<n>.xlsx (national measures, "
        "PCP KPIs with RAG status, trend charts, notes) and exports/statement-<YYYY>-Q<n>.md (one paragraph per "
        "measure, every number from the marts). A document is rewritten only when its figures or the layout code "
@@ -76,8 +77,10 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
         statement = exports.path / f"statement-{label}{suffix}.md"
         # rewritten only when its figures (or the layout code) changed: a run that loads one month
         # does not rewrite every force's every quarter
+        spc = frames["spc"][frames["spc"]["force_code"] == force_code]
+        spc = spc[pd.to_datetime(spc["month"]) <= pd.to_datetime(measures["window_end"]).max()]
         fingerprint = _fingerprint(layout, measures, by_force_quarter["kpis"], by_force_quarter["breakdowns"],
-                                   monthly)
+                                   monthly, spc)
         fingerprints[workbook.name] = fingerprint
         if (not config.rewrite_all and previous.get(workbook.name) == fingerprint and workbook.exists()
                 and statement.exists()):
@@ -85,7 +88,8 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
             continue
         exports.path.mkdir(parents=True, exist_ok=True)
         write_scorecard_workbook(workbook, measures, by_force_quarter["kpis"], monthly)
-        statement.write_text(draft_statement(measures, by_force_quarter["breakdowns"]), encoding="utf-8")
+        statement.write_text(draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly),
+                             encoding="utf-8")
         written.append(workbook.name)
     exports.path.mkdir(parents=True, exist_ok=True)
     fingerprints_path.write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")
@@ -99,7 +103,7 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
         "latest_workbook": MetadataValue.path(str(exports.path / f"scorecard-{latest_label}.xlsx")),
         "latest_statement": MetadataValue.md(
             (exports.path / f"statement-{latest_label}.md").read_text(encoding="utf-8")),
-        "trend": _png_metadata(trend_chart_png(main_monthly, TREND_MEASURES, f"Monthly trend, {main_force}")),
+        "trend": png_metadata(trend_chart_png(main_monthly, TREND_MEASURES, f"Monthly trend, {main_force}")),
     })
 
 
@@ -120,7 +124,7 @@ def _fingerprint(layout: str, *frames: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def _png_metadata(png: bytes) -> MetadataValue:
+def png_metadata(png: bytes) -> MetadataValue:
     """A PNG the Dagster UI shows inline (markdown image with a data URI)."""
     import base64
 

@@ -6,7 +6,7 @@ from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MaterializeR
 
 from assets.recorded_crime import ensure_fact_table, fact_recorded_crime
 from assets.reference import dim_measure, dim_offence
-from assets.reference_data import kpi_config_path, read_kpi_config, read_kpi_settings
+from assets.reference_data import SPC_CONFIG, kpi_config_path, read_kpi_config, read_kpi_settings, read_spc_config
 from assets.sql import build_table, table_metadata
 from pipelines.resources import Warehouse
 
@@ -42,6 +42,31 @@ def measure_monthly(warehouse: Warehouse) -> MaterializeResult:
        "delivers (the quarters of the national measures and the KPI scorecard).")
 def reporting_quarters(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "reporting_quarters")
+
+
+@asset(group_name=GROUP, deps=[measure_monthly, dim_measure],
+       description="marts.measure_spc: an XmR chart per force and measure (NHS Making Data Count): centre line and "
+       "natural process limits from the baseline months of reference/spc.toml, and the signal rules (outside the "
+       "limits, a shift of 7, a trend of 7, 2 of 3 beyond two thirds) with the variation they show.")
+def measure_spc(warehouse: Warehouse) -> MaterializeResult:
+    from assets.board_documents import spc_chart_png
+    from assets.exports import TREND_MEASURES, png_metadata
+
+    config = pd.DataFrame([read_spc_config()])
+    with warehouse.transaction() as conn:
+        conn.register("spc_config", config)
+        table = build_table(conn, "measure_spc")
+        conn.unregister("spc_config")
+        metadata = table_metadata(conn, table)
+        # the charts of the force with the most data, one measure a chart, as the UI shows them
+        charts = conn.execute(
+            "select spc.*, m.measure_name from marts.measure_spc spc join core.dim_measure m using (measure_id) "
+            "where force_code = (select force_code from marts.measure_spc group by 1 order by count(*) desc, 1 "
+            "limit 1) and list_contains(?, measure_id)", [list(TREND_MEASURES)]).df()
+    for measure_id, series in charts.groupby("measure_id"):
+        title = f"{series['measure_name'].iloc[0]}, {series['force_code'].iloc[0]}: XmR chart"
+        metadata[f"spc_{measure_id}"] = png_metadata(spc_chart_png(series, title))
+    return MaterializeResult(metadata={**metadata, "spc_config": MetadataValue.path(str(SPC_CONFIG))})
 
 
 @asset(group_name=GROUP, deps=[reporting_quarters, measure_counts, dim_measure, AssetKey("ons_pfa_values")],

@@ -71,3 +71,21 @@ def read_kpi_settings(path: Path | None = None) -> dict[str, float]:
     if not 0 <= coverage <= 100:
         raise ValueError(f"{path.name}: [stop_and_search] find_rate_min_link_coverage_pct must be 0 to 100")
     return {"find_rate_min_link_coverage_pct": coverage}
+
+
+SPC_CONFIG = REFERENCE_DIR / "spc.toml"
+
+
+def read_spc_config(path: Path | None = None) -> dict[str, object]:
+    """The statistical process control settings (reference/spc.toml), checked."""
+    import datetime as dt
+    import tomllib
+
+    path = path or Path(os.environ.get("POLICING_SPC_CONFIG", SPC_CONFIG))
+    settings = tomllib.loads(path.read_text(encoding="utf-8"))
+    first = dt.date.fromisoformat(str(settings["baseline_first_month"]))
+    last = dt.date.fromisoformat(str(settings["baseline_last_month"]))
+    if first.day != 1 or last.day != 1 or last < first:
+        raise ValueError(f"{path.name}: baseline months must be first days of months, first before last")
+    return {"baseline_first_month": first, "baseline_last_month": last,
+            "min_baseline_points": int(settings["min_baseline_points"]), "run_length": int(settings["run_length"])}

@@ -399,3 +399,42 @@ def test_incomplete_window_is_grey_and_never_compared(tmp_path: Path, national: 
     assert "14 homicides" in text and "not comparable with the baseline (9 months missing)" in text
     # no change against the baseline in any form: 14 - 52 = -38, -73.1%
     assert "38" not in text and "73.1" not in text and "reduction" not in text
+
+
+def test_statement_says_what_changed_and_whether_it_is_signal(national: pd.DataFrame,
+                                                               breakdowns: pd.DataFrame) -> None:
+    months = pd.date_range("2020-01-01", "2022-03-01", freq="MS")
+    # homicide: 5 a month, 9 in May 2020, 8 in March 2022 -> the highest since May 2020
+    values = {month: 9.0 if month == pd.Timestamp("2020-05-01") else 8.0 if month == months[-1] else 5.0
+              for month in months}
+    monthly = pd.DataFrame({"force_code": FORCE, "measure_id": "homicide", "month": list(values),
+                            "value": list(values.values())})
+    # the SPC chart: centre 4, the last 8 months (August 2021 to March 2022) above it, a shift
+    spc = pd.DataFrame({"force_code": FORCE, "measure_id": "homicide", "month": months, "value": list(values.values()),
+                        "centre": 4.0, "lower_limit": 1.0, "upper_limit": 9.5, "segment": 1,
+                        "signal": [m >= pd.Timestamp("2021-08-01") for m in months],
+                        "rule": ["shift" if m >= pd.Timestamp("2021-08-01") else None for m in months]})
+    spc.loc[spc["month"] < pd.Timestamp("2021-08-01"), "value"] = 3.0  # below the centre before the run
+    text = paragraphs(draft_statement(national, breakdowns, spc, monthly))["Homicide"]
+    assert "March 2022 is the highest month since May 2020." in text
+    assert ("On the statistical process control chart, March 2022 shows a run of 8 months above the average since "
+            "August 2021: a real increase, not noise.") in text
+    # a month within the limits is said to be so
+    quiet = spc.assign(signal=False, rule=None)
+    assert "within the natural limits of the baseline year's variation: no signal of real change" in paragraphs(
+        draft_statement(national, breakdowns, quiet, monthly))["Homicide"]
+    # without the frames, the statement is as before
+    assert "statistical process control" not in draft_statement(national, breakdowns)
+
+
+def test_spc_chart_png_is_a_deterministic_png() -> None:
+    from assets.board_documents import spc_chart_png
+
+    months = pd.date_range("2021-01-01", "2021-12-01", freq="MS")
+    series = pd.DataFrame({"month": months, "value": [5.0, 6, 5, 7, 5, 6, 5, 12, 5, 6, 5, 6], "centre": 6.0,
+                           "lower_limit": 2.0, "upper_limit": 10.0, "segment": [1] * 6 + [2] * 6,
+                           "signal": [False] * 7 + [True] + [False] * 4})
+    png = spc_chart_png(series, "Homicide: XmR chart")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert spc_chart_png(series, "Homicide: XmR chart") == png
+    assert spc_chart_png(series.assign(signal=False), "Homicide: XmR chart") != png  # the signal is drawn
