@@ -127,9 +127,10 @@ def test_england_and_wales_change_from_a_later_edition(tmp_path):
     for month in ("2021-01", "2021-02", "2021-03"):
         write_extract(pipeline.landing, month, [crime(f"{month}/1", f"{month}-05", "1")])
     assert pipeline.run().problems == []
-    row = pipeline.query("select england_wales_pct_change from marts.national_measures "
+    row = pipeline.query("select england_wales_pct_change, england_wales_source from marts.national_measures "
                          "where measure_id = 'homicide' and quarter_end = '2021-03-31'")
     assert row[0][0] == pytest.approx(100 * (700 - 681) / 681)
+    assert row[0][1] == "ONS PFA data tables, year ending March 2021 against year ending June 2019"
 
 
 def test_broken_workbook_rejected_naming_file_and_sheet_and_keeping_data(tmp_path):

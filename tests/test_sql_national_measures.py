@@ -149,3 +149,22 @@ def test_first_quarter_flags_missing_months_and_baseline(conn):
     assert r["value"] == 3  # April to June 2018
     assert r["quality_flags"] == "months_missing=9"
     assert r["months_missing"] == 9 and pd.isna(r["pct_change"]) and r["direction"] is None
+
+
+def test_england_and_wales_change_says_which_edition_is_missing(conn):
+    # no ONS editions in this fixture at all
+    r = row(conn, "homicide", "2022-03-31")
+    assert pd.isna(r["england_wales_pct_change"])
+    assert r["england_wales_source"] == ("not available: no ONS PFA tables edition for the year ending June 2019 "
+                                         "delivered")
+    assert row(conn, "online_crime_share", "2022-03-31")["england_wales_source"] is None  # ONS has no such figure
+    # with the baseline edition but none for the window's year: the missing edition is named
+    conn.execute("insert into core.ons_pfa_values values ('2019-06-30', 'P1', 'K04000001', 'England and Wales', "
+                 "'Country', 'Homicide', 681, null)")
+    build_table(conn, "national_measures")
+    try:
+        assert row(conn, "homicide", "2022-03-31")["england_wales_source"] == (
+            "not available: no ONS PFA tables edition for the year ending March 2022 delivered")
+    finally:
+        conn.execute("delete from core.ons_pfa_values")
+        build_table(conn, "national_measures")

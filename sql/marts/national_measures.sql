@@ -209,7 +209,18 @@ select
         case when valued.baseline_value is null then 'no_baseline' end
     )                                                                     as quality_flags,
     100.0 * (valued.england_wales_value - valued.england_wales_baseline)
-        / nullif(valued.england_wales_baseline, 0)                       as england_wales_pct_change
+        / nullif(valued.england_wales_baseline, 0)                       as england_wales_pct_change,
+    -- which ONS edition the England and Wales change comes from, or which one is missing
+    case
+        when measures.ons_table_id is null then null
+        when valued.england_wales_value is not null and valued.england_wales_baseline is not null
+            then 'ONS PFA data tables, year ending ' || strftime(valued.window_end, '%B %Y')
+                 || ' against year ending June 2019'
+        when valued.england_wales_baseline is null
+            then 'not available: no ONS PFA tables edition for the year ending June 2019 delivered'
+        else 'not available: no ONS PFA tables edition for the year ending '
+             || strftime(valued.window_end, '%B %Y') || ' delivered'
+    end                                                                   as england_wales_source
 from compared as valued
 inner join core.dim_measure as measures using (measure_id)
 cross join baseline
