@@ -6,7 +6,15 @@ from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MaterializeR
 
 from assets.recorded_crime import ensure_fact_table, fact_recorded_crime
 from assets.reference import dim_measure, dim_offence
-from assets.reference_data import SPC_CONFIG, kpi_config_path, read_kpi_config, read_kpi_settings, read_spc_config
+from assets.reference_data import (
+    PEER_GROUPS,
+    SPC_CONFIG,
+    kpi_config_path,
+    read_kpi_config,
+    read_kpi_settings,
+    read_peer_groups,
+    read_spc_config,
+)
 from assets.sql import build_table, table_metadata
 from pipelines.resources import Warehouse
 
@@ -67,6 +75,20 @@ def measure_spc(warehouse: Warehouse) -> MaterializeResult:
         title = f"{series['measure_name'].iloc[0]}, {series['force_code'].iloc[0]}: XmR chart"
         metadata[f"spc_{measure_id}"] = png_metadata(spc_chart_png(series, title))
     return MaterializeResult(metadata={**metadata, "spc_config": MetadataValue.path(str(SPC_CONFIG))})
+
+
+@asset(group_name=GROUP, deps=[AssetKey("ons_pfa_values")],
+       description="marts.force_comparison: where each force stands, per ONS PFA tables edition and offence group: "
+       "rate per 1,000 residents, the England and Wales rate, rank among all forces, quartile and the peer "
+       "group's average (reference/peer_groups.toml).")
+def force_comparison(warehouse: Warehouse) -> MaterializeResult:
+    peers = pd.DataFrame(read_peer_groups(), columns=["force_code", "peer_code"], dtype="str")
+    with warehouse.transaction() as conn:
+        conn.register("peer_groups", peers)
+        table = build_table(conn, "force_comparison")
+        conn.unregister("peer_groups")
+        return MaterializeResult(metadata={**table_metadata(conn, table),
+                                           "peer_groups": MetadataValue.path(str(PEER_GROUPS))})
 
 
 @asset(group_name=GROUP, deps=[reporting_quarters, measure_counts, dim_measure, AssetKey("ons_pfa_values")],

@@ -22,7 +22,8 @@ BOARD_QUARTER_TAG = "policing/quarter_end"
 @asset(
     group_name="marts",
     deps=[AssetKey(name) for name in ("national_measures", "measure_monthly", "measure_breakdowns", "pcp_scorecard",
-                                      "baseline_reconciliation", "measure_spc", "scorecard_workbooks")],
+                                      "baseline_reconciliation", "measure_spc", "force_comparison",
+                                      "scorecard_workbooks")],
     description="The published warehouse analysts read (POLICING_WAREHOUSE_PATH): the run's working copy, "
     "swapped in atomically once every upstream check has passed. A publication for the board (the quarterly "
     "schedule's run, or `bash run.sh publish <YYYY>-Q<n>`) also freezes that quarter (snapshots.*, "

@@ -89,3 +89,22 @@ def read_spc_config(path: Path | None = None) -> dict[str, object]:
         raise ValueError(f"{path.name}: baseline months must be first days of months, first before last")
     return {"baseline_first_month": first, "baseline_last_month": last,
             "min_baseline_points": int(settings["min_baseline_points"]), "run_length": int(settings["run_length"])}
+
+
+PEER_GROUPS = REFERENCE_DIR / "peer_groups.toml"
+
+
+def read_peer_groups(path: Path | None = None) -> list[tuple[str, str]]:
+    """(force code, peer force code) pairs of reference/peer_groups.toml, checked against forces.csv."""
+    import tomllib
+
+    path = path or Path(os.environ.get("POLICING_PEER_GROUPS", PEER_GROUPS))
+    peers = tomllib.loads(path.read_text(encoding="utf-8")).get("peers", {})
+    known = set(force_codes_by_slug().values())
+    pairs = []
+    for force_code, group in peers.items():
+        for code in [force_code, *group]:
+            if code not in known:
+                raise ValueError(f"{path.name}: {code!r} is not a force code of reference/forces.csv")
+        pairs += [(force_code, peer) for peer in group if peer != force_code]
+    return pairs
