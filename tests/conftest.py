@@ -16,6 +16,16 @@ from pipelines.resources import Exports, LandingFolder, make_warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 
+# real publications bundled with the sample (sample_data/real, from ../shared/data/real) and the
+# Home Office classification shipped under reference/
+REAL = REPO / "sample_data" / "real"
+ONS_JUNE_2019 = REAL / "ons-pfa-tables" / "policeforceareatablesyearendingjune2019.xlsx"
+ONS_MARCH_2019 = REAL / "ons-pfa-tables" / "policeforceareatablesyeendingmarch2019.xlsx"
+POPULATION = REAL / "ons-population" / "ukmidyearestimates20192019ladcodes.xls"
+PRC = REPO / "reference" / "prc-pfa-mar2013-onwards-tables201718.csv"
+STOP_SEARCH = REAL / "policeuk" / "2018-08-west-midlands-stop-and-search.csv"
+STREET = REAL / "policeuk" / "2018-08-warwickshire-street.subset20.csv"
+
 
 def crime(ref: str, recorded: str, code: str, **fields: str) -> dict[str, str]:
     """One crime extract row; flags default to N, status to RECORDED."""

@@ -12,9 +12,9 @@ import pytest
 
 from assets.parsers.ons_pfa import read_ons_pfa_workbook
 from assets.sql import build_table
-from tests.conftest import REPO
+from tests.conftest import ONS_JUNE_2019
 
-EDITION = REPO / "sample_data" / "real" / "ons-pfa-tables" / "policeforceareatablesyearendingjune2019.xlsx"
+EDITION = ONS_JUNE_2019
 WM, GMP, MERSEYSIDE = "E23000014", "E23000005", "E23000006"
 FORCE_CODE = re.compile(r"^(E23|W15)\d{6}$")
 

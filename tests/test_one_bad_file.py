@@ -18,15 +18,17 @@ import pytest
 from sample_data.census import write_census_ethnicity
 from sample_data.force_ops import write_force_ops
 from sample_data.hes import write_hes_workbooks
-from tests.conftest import REPO, Pipeline, crime, write_extract
-
-REAL = REPO / "sample_data" / "real"
-ONS_JUNE_2019 = REAL / "ons-pfa-tables" / "policeforceareatablesyearendingjune2019.xlsx"
-ONS_MARCH_2019 = REAL / "ons-pfa-tables" / "policeforceareatablesyeendingmarch2019.xlsx"
-POPULATION = REAL / "ons-population" / "ukmidyearestimates20192019ladcodes.xls"
-PRC = REPO / "reference" / "prc-pfa-mar2013-onwards-tables201718.csv"
-STOP_SEARCH = REAL / "policeuk" / "2018-08-west-midlands-stop-and-search.csv"
-STREET = REAL / "policeuk" / "2018-08-warwickshire-street.subset20.csv"
+from tests.conftest import (
+    ONS_JUNE_2019,
+    ONS_MARCH_2019,
+    POPULATION,
+    PRC,
+    STOP_SEARCH,
+    STREET,
+    Pipeline,
+    crime,
+    write_extract,
+)
 
 
 def _copy(source: Path, landing: Path, relative: str) -> Path:

@@ -6,14 +6,17 @@ import shutil
 import openpyxl
 import pytest
 
-from tests.conftest import REPO, Pipeline, crime, write_extract
+from tests.conftest import (
+    ONS_JUNE_2019,
+    ONS_MARCH_2019,
+    POPULATION,
+    PRC,
+    STOP_SEARCH,
+    Pipeline,
+    crime,
+    write_extract,
+)
 
-REAL = REPO / "sample_data" / "real"
-ONS_JUNE_2019 = REAL / "ons-pfa-tables" / "policeforceareatablesyearendingjune2019.xlsx"
-ONS_MARCH_2019 = REAL / "ons-pfa-tables" / "policeforceareatablesyeendingmarch2019.xlsx"
-POPULATION = REAL / "ons-population" / "ukmidyearestimates20192019ladcodes.xls"
-PRC = REPO / "reference" / "prc-pfa-mar2013-onwards-tables201718.csv"
-STOP_SEARCH = REAL / "policeuk" / "2018-08-west-midlands-stop-and-search.csv"
 WM = "E23000014"
 
 
