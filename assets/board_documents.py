@@ -784,8 +784,9 @@ def _measure_paragraph(record: Mapping[str, object], breakdowns: pd.DataFrame) -
     return f"**{record['measure_name']}.** {body}"
 
 
-SPC_RULE_WORDS = {"outside_limits": "outside the natural process limits",
-                  "two_of_three": "two of the last three months close to the {side} limit"}
+SPC_RULE_WORDS = {"outside_limits": "is outside the natural process limits",
+                  "two_of_three": "is one of two of the last three months beyond two thirds of the way to the {side} "
+                                  "limit"}
 
 
 def _spc_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str | None:
@@ -823,11 +824,11 @@ def _spc_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str 
             run += 1
         run += 1 if rule == "trend" else 0  # a run of rises counts the month it starts from
         start = segment["month"].iloc[-run]
-        signal = f"a run of {run} months {what} since {start:%B %Y}"
+        signal = f"shows a run of {run} months {what} since {start:%B %Y}"
     else:
         signal = SPC_RULE_WORDS[rule].format(side="upper" if above else "lower")
     change = "increase" if above else "reduction"
-    return f"On the statistical process control chart, {label} shows {signal}: a real {change}, not noise."
+    return f"On the statistical process control chart, {label} {signal}: a real {change}, not noise."
 
 
 def _extreme_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str | None:

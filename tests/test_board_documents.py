@@ -423,6 +423,9 @@ def test_statement_says_what_changed_and_whether_it_is_signal(national: pd.DataF
     quiet = spc.assign(signal=False, rule=None)
     assert "within the natural limits of the baseline year's variation: no signal of real change" in paragraphs(
         draft_statement(national, breakdowns, quiet, monthly))["Homicide"]
+    outside = spc.assign(rule=["outside_limits" if signal else None for signal in spc["signal"]])
+    assert ("On the statistical process control chart, March 2022 is outside the natural process limits: a real "
+            "increase, not noise.") in paragraphs(draft_statement(national, breakdowns, outside, monthly))["Homicide"]
     # without the frames, the statement is as before
     assert "statistical process control" not in draft_statement(national, breakdowns)
 
