@@ -185,13 +185,19 @@ def validate(
     return outcomes
 
 
-def html_escaped(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the frame with every text value HTML-escaped, for rendering pages of it."""
+def map_text(frame: pd.DataFrame, transform: Callable[[str], str]) -> pd.DataFrame:
+    """A copy of the frame with `transform` applied to every text value (other values untouched): how a
+    frame is made safe for a page (HTML-escaped) or a spreadsheet (formula text neutralised)."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(lambda v: html.escape(v) if isinstance(v, str) else v)
+            safe[column] = safe[column].map(lambda v: transform(v) if isinstance(v, str) else v)
     return safe
+
+
+def html_escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame with every text value HTML-escaped, for rendering pages of it."""
+    return map_text(frame, html.escape)
 
 
 def latest_docs_page(docs_dir: Path, suite_name: str) -> Path | None:

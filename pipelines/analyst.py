@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from assets.board_documents import FORMULA_PREFIXES
+from assets.validation import map_text
 from pipelines.resources import warehouse_path
 
 CSV_FORMULA_PREFIXES = (*FORMULA_PREFIXES, "\t", "\r")
@@ -46,12 +47,7 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
 def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Text that a spreadsheet would run as a formula (=, +, -, @, tab or carriage return first) gets a
     leading apostrophe, as the board workbook stores it: opening the CSV in Excel never runs it."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(CSV_FORMULA_PREFIXES) else v)
-    return safe
+    return map_text(frame, lambda v: "'" + v if v.startswith(CSV_FORMULA_PREFIXES) else v)
 
 
 def main(argv: list[str] | None = None) -> int:
