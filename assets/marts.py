@@ -15,7 +15,7 @@ from assets.reference_data import (
     read_peer_groups,
     read_spc_config,
 )
-from assets.sql import build_table, table_metadata
+from assets.sql import build_table, build_table_from, table_metadata
 from pipelines.resources import Warehouse
 
 GROUP = "marts"
@@ -62,9 +62,7 @@ def measure_spc(warehouse: Warehouse) -> MaterializeResult:
 
     config = pd.DataFrame([read_spc_config()])
     with warehouse.transaction() as conn:
-        conn.register("spc_config", config)
-        table = build_table(conn, "measure_spc")
-        conn.unregister("spc_config")
+        table = build_table_from(conn, "measure_spc", {"spc_config": config})
         metadata = table_metadata(conn, table)
         # the charts of the force with the most data, one measure a chart, as the UI shows them
         charts = conn.execute(
@@ -84,9 +82,7 @@ def measure_spc(warehouse: Warehouse) -> MaterializeResult:
 def force_comparison(warehouse: Warehouse) -> MaterializeResult:
     peers = pd.DataFrame(read_peer_groups(), columns=["force_code", "peer_code"], dtype="str")
     with warehouse.transaction() as conn:
-        conn.register("peer_groups", peers)
-        table = build_table(conn, "force_comparison")
-        conn.unregister("peer_groups")
+        table = build_table_from(conn, "force_comparison", {"peer_groups": peers})
         return MaterializeResult(metadata={**table_metadata(conn, table),
                                            "peer_groups": MetadataValue.path(str(PEER_GROUPS))})
 
@@ -126,11 +122,7 @@ def pcp_scorecard(warehouse: Warehouse) -> MaterializeResult:
     config["target"] = pd.to_numeric(config["target"])
     settings = pd.DataFrame([read_kpi_settings()])
     with warehouse.transaction() as conn:
-        conn.register("pcp_kpi_config", config)
-        conn.register("pcp_kpi_settings", settings)
-        table = build_table(conn, "pcp_scorecard")
-        conn.unregister("pcp_kpi_config")
-        conn.unregister("pcp_kpi_settings")
+        table = build_table_from(conn, "pcp_scorecard", {"pcp_kpi_config": config, "pcp_kpi_settings": settings})
         metadata = table_metadata(conn, table)
     return MaterializeResult(metadata={**metadata, "kpi_config": MetadataValue.path(str(kpi_config_path()))})
 

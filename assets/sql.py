@@ -46,6 +46,18 @@ def build_table(conn: duckdb.DuckDBPyConnection, model: str) -> str:
     return table
 
 
+def build_table_from(conn: duckdb.DuckDBPyConnection, model: str, inputs: dict[str, Any]) -> str:
+    """Build a model that also reads in-memory inputs (configuration read from reference/ as DataFrames),
+    registered under the names the model's SQL uses for as long as the build takes."""
+    for name, frame in inputs.items():
+        conn.register(name, frame)
+    try:
+        return build_table(conn, model)
+    finally:
+        for name in inputs:
+            conn.unregister(name)
+
+
 def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, where: str = "") -> dict[str, Any]:
     """Row count and a preview, the metadata every materialization carries."""
     clause = f" where {where}" if where else ""
