@@ -141,3 +141,37 @@ def test_another_force_is_named_by_its_file(pipeline):
     assert pipeline.query(
         "select force_code, value from marts.national_measures where measure_id = 'robbery' "
         "and quarter_end = date '2021-03-31' order by force_code") == [("E23000005", 2.0), ("E23000014", 0.0)]
+
+
+def test_a_month_range_is_one_run_of_the_monthly_job_and_one_bad_month_is_rejected_alone(pipeline):
+    # April's file holds a crime recorded in May: across a range the rule is row by row, so only that
+    # file is refused; May and June load in the same run
+    write_extract(pipeline.landing, "2019-04", [*APRIL, crime("A/7", "2019-05-03", "45")])
+    write_extract(pipeline.landing, "2019-05", MAY)
+    write_extract(pipeline.landing, "2019-06", JUNE)
+    report = pipeline.run()
+    assert report.failed_months == ["2019-04"]
+    assert "west-midlands-crimes-2019-04.csv row 8, column 'recorded_date': '2019-05-03'" in "\n".join(report.problems)
+    assert pipeline.query("select strftime(month, '%Y-%m'), count(*) from core.fact_recorded_crime "
+                          "group by 1 order by 1") == [("2019-05", 2), ("2019-06", 3)]
+
+    runs = pipeline.instance.get_runs()
+    assert sorted(run.job_name for run in runs) == ["marts_refresh", "monthly_sources", "sources_refresh"]
+    (monthly_run,) = [run for run in runs if run.job_name == "monthly_sources"]
+    assert monthly_run.tags["dagster/asset_partition_range_start"] == "2019-04-01"
+    assert monthly_run.tags["dagster/asset_partition_range_end"] == "2019-06-01"
+    # the rows passed between the assets in DuckDB; nothing of the delivery is left behind in landed
+    assert pipeline.query("select count(*) from duckdb_tables() where schema_name = 'landed' "
+                          "and table_name like '%crime_extracts%'") == [(0,)]
+
+
+def test_a_reference_repeated_in_a_later_month_of_the_same_range_refuses_the_later_file(pipeline):
+    write_extract(pipeline.landing, "2019-04", APRIL)
+    write_extract(pipeline.landing, "2019-05", [*MAY, crime("A/1", "2019-05-20", "45")])
+    write_extract(pipeline.landing, "2019-06", JUNE)
+    report = pipeline.run()
+    assert report.failed_months == ["2019-05"]
+    assert ("west-midlands-crimes-2019-05.csv row 4: crime_reference A/1 is already loaded from "
+            "west-midlands-crimes-2019-04.csv") in "\n".join(report.problems)
+    assert pipeline.query("select strftime(month, '%Y-%m'), count(*) from core.fact_recorded_crime "
+                          "group by 1 order by 1") == [("2019-04", 6), ("2019-06", 3)]
