@@ -14,27 +14,39 @@ WRITES_WAREHOUSE = {"policing/writes-warehouse": "true"}
 MONTHLY_ASSETS = ("crime_extracts", "validated_crime_extracts", "fact_recorded_crime")
 monthly = AssetSelection.assets(*MONTHLY_ASSETS)
 
+sources = AssetSelection.all() - monthly - AssetSelection.groups("marts")
+marts = AssetSelection.groups("marts")
+
 monthly_sources = define_asset_job(
     "monthly_sources",
     selection=monthly,
     partitions_def=monthly_partitions,
     tags=WRITES_WAREHOUSE,
-    description="Load one month of force crime extracts (or a backfill of a month range, one run a month).",
+    description="Load force crime extracts: one month (the sensor's runs), or a range of months in one run "
+    "(a backfill: every file of the range read and validated once).",
 )
 
-quarterly_refresh = define_asset_job(
-    "quarterly_refresh",
-    selection=AssetSelection.all() - monthly,
+sources_refresh = define_asset_job(
+    "sources_refresh",
+    selection=sources,
     tags=WRITES_WAREHOUSE,
-    description="Every dimension and file source (only new or changed files are read), every mart and board "
-    "document, then publication.",
+    description="Every reference dimension and file source (only new or changed files are read). The main job "
+    "runs it before the month range, so the crime extracts are checked against this delivery's offence codes.",
 )
 
 marts_refresh = define_asset_job(
     "marts_refresh",
-    selection=AssetSelection.groups("marts"),
+    selection=marts,
     tags=WRITES_WAREHOUSE,
     description="Rebuild the marts and board documents from the warehouse and publish.",
 )
 
-all_jobs = [monthly_sources, quarterly_refresh, marts_refresh]
+quarterly_refresh = define_asset_job(
+    "quarterly_refresh",
+    selection=sources | marts,
+    tags=WRITES_WAREHOUSE,
+    description="sources_refresh then marts_refresh in one run: every dimension and file source, every mart "
+    "and board document, then publication (the schedule's run before each board).",
+)
+
+all_jobs = [monthly_sources, sources_refresh, marts_refresh, quarterly_refresh]

@@ -17,11 +17,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dagster import AssetSelection, DagsterInstance, materialize
+from dagster import DagsterInstance
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from assets.landing import FORCE_CRIMES, QuarantinedFile, discover, quarantine_misnamed, quarantined_files
 from assets.publication import BOARD_QUARTER_TAG, quarter_end_of
-from pipelines.jobs import MONTHLY_ASSETS, WRITES_WAREHOUSE
+from pipelines.jobs import marts_refresh, monthly_sources, sources_refresh
 from pipelines.recovery import fail_orphaned_runs
 from pipelines.resources import DEFAULT_LANDING, PROJECT_DIR, exports_path, landing_path, warehouse_path
 
@@ -43,9 +44,16 @@ def _ensure_sample_landing() -> None:
         _say(f"  sample landing folder up to date at {DEFAULT_LANDING}")
 
 
+def _innermost(error) -> str:
+    """The error that started it ("Error occurred while executing op ..." wraps the one that says why)."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
 def _failures(result) -> list[str]:
     messages = [
-        f"{event.step_key}: {event.event_specific_data.error.message.strip()}"
+        f"{event.step_key}: {_innermost(event.event_specific_data.error)}"
         for event in result.all_events
         if event.is_step_failure and event.event_specific_data and event.event_specific_data.error
     ]
@@ -78,69 +86,85 @@ def run_pipeline(
     board_quarter: str | None = None,
     verbose: bool = False,
 ) -> RunReport:
-    """Materialize the whole graph: dimensions, each month of the monthly sources, then the marts.
-
-    Each month is its own run (as the sensor and backfills launch them), so a bad month is
-    rejected alone and the others load.
-    """
+    """The main job is the project's Dagster jobs, launched through `instance`, in dependency order:
+    sources_refresh (dimensions and file sources), monthly_sources over the range of months
+    delivered (one run, as a backfill with the single-run policy makes it), then marts_refresh.
+    Together the first and last are quarterly_refresh, split so that the month range loads against
+    this delivery's dimensions. Every run shows under its job in the Dagster UI."""
     from pipelines.definitions import defs
 
-    graph = defs.resolve_asset_graph()
     report = RunReport()
-
     landing = resources["landing"].path
 
-    def step(selection: AssetSelection, partition_key: str | None = None, tags: Mapping[str, str] | None = None):
-        # Only the selected assets and their checks go into the run: building a job over the whole
-        # graph for every month costs seconds; upstream tables are read from the warehouse.
+    def launch(job_name: str, tags: Mapping[str, str] | None = None):
         already = quarantined_files(landing)
-        keys = selection.resolve(graph)
-        assets = [a for a in defs.assets if set(a.keys) & keys]
-        checks = [c for c in defs.asset_checks if {k.asset_key for k in c.check_keys} & keys]
-        result = materialize(
-            [*assets, *checks],
-            resources=dict(resources),
+        result = defs.resolve_job_def(job_name).execute_in_process(
             instance=instance,
-            partition_key=partition_key,
+            resources=dict(resources),
             raise_on_error=False,
             # Dagster's own event lines only with --verbose: the console shows progress and the summary
             run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
-            tags={"policing/launched_by": "main_job", **WRITES_WAREHOUSE, **(tags or {})},
+            tags={"policing/launched_by": "main_job", **(tags or {})},
         )
         report.problems.extend(_failures(result))
-        # a rejected file no longer fails its run (the rest of the delivery loads): the quarantine
-        # folder says what this step turned away
+        # a rejected file does not fail its run (the rest of the delivery loads): the quarantine folder
+        # says what this run turned away
         rejected = [q for path, q in quarantined_files(landing).items() if path not in already]
         report.reject(rejected)
         return result, rejected
 
-    monthly = AssetSelection.assets(*MONTHLY_ASSETS)
-    say("1/3 reference dimensions and published sources")
-    step(AssetSelection.all() - monthly - AssetSelection.groups("marts"))
+    started = time.perf_counter()
+    say(f"1/3 {sources_refresh.name}: reference dimensions and published sources")
+    launch(sources_refresh.name)
+    say(f"    ({time.perf_counter() - started:.0f} s)")
 
-    # a misnamed crime extract has no month, so no monthly run would ever see it: rejected here
+    # a misnamed crime extract has no month, so the range would never include it: rejected here
     already = quarantined_files(landing)
     quarantine_misnamed(landing, FORCE_CRIMES)
     report.reject([q for path, q in quarantined_files(landing).items() if path not in already])
     files = discover(landing, FORCE_CRIMES)
     report.months = sorted({f.month for f in files} if months is None else set(months))
-    say(f"2/3 monthly force extracts: {len(files)} files, {len(report.months)} months in {landing}")
-    for number, month in enumerate(report.months, start=1):
+    if report.months:
+        first, last = report.months[0], report.months[-1]
+        say(f"2/3 {monthly_sources.name}: {len(files)} files, {len(report.months)} months ({first} to {last}), "
+            "one run")
         started = time.perf_counter()
-        result, rejected = step(monthly, partition_key=f"{month}-01")
-        rows = next(
-            (m.metadata["dagster/row_count"].value
-             for m in result.asset_materializations_for_node("validated_crime_extracts")), 0)
-        ok = result.success and not rejected
-        if not ok:
-            report.failed_months.append(month)
-        state = "ok" if ok else "REJECTED"
-        say(f"  [{number:>2}/{len(report.months)}] {month}: {rows:>7,} rows {state} "
-            f"({time.perf_counter() - started:.1f} s)")
+        result, rejected = launch(monthly_sources.name, tags=month_range_tags(first, last))
+        loaded = _metadata_of(result, "fact_recorded_crime", "rows_by_month") or {}
+        rows = sum(loaded.values())
+        unchanged = _metadata_of(result, "crime_extracts", "unchanged_files") or []
+        seconds = time.perf_counter() - started
+        report.failed_months = sorted({m for m in map(_crime_month, rejected) if m} |
+                                      ({*report.months} if not result.success else set()))
+        say(f"    {rows:,} rows loaded for {len(loaded)} month(s), {len(unchanged)} file(s) unchanged, "
+            f"{len(rejected)} rejected ({seconds:.0f} s, {rows / max(seconds, 0.001):,.0f} rows/s)")
+    else:
+        say(f"2/3 {monthly_sources.name}: no crime extracts in {landing}")
 
-    say("3/3 marts" + (f", published for the board as the quarter ending {board_quarter}" if board_quarter else ""))
-    step(AssetSelection.groups("marts"), tags={BOARD_QUARTER_TAG: board_quarter} if board_quarter else None)
+    started = time.perf_counter()
+    say(f"3/3 {marts_refresh.name}: marts and board documents"
+        + (f", published for the board as the quarter ending {board_quarter}" if board_quarter else ""))
+    launch(marts_refresh.name, tags={BOARD_QUARTER_TAG: board_quarter} if board_quarter else None)
+    say(f"    ({time.perf_counter() - started:.0f} s)")
     return report
+
+
+def month_range_tags(first: str, last: str) -> dict[str, str]:
+    """The tags that make one run of a partitioned job cover a range of months ('2018-04' to '2020-03')."""
+    return {ASSET_PARTITION_RANGE_START_TAG: f"{first}-01", ASSET_PARTITION_RANGE_END_TAG: f"{last}-01"}
+
+
+def _metadata_of(result, asset: str, key: str) -> Any:
+    for materialization in result.asset_materializations_for_node(asset):
+        if key in materialization.metadata:
+            return materialization.metadata[key].value
+    return None
+
+
+def _crime_month(rejected: QuarantinedFile) -> str | None:
+    """The month a rejected crime extract was delivered for ('2019-06'); None for another source's file."""
+    match = FORCE_CRIMES.match(rejected.path)
+    return match["period"] if match is not None else None
 
 
 def _summary(report: RunReport) -> None:
