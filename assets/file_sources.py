@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MetadataValue, Output, asset
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, Output, asset
 
 from assets.errors import RejectedFile, read_delivered_file
 from assets.landing import sha256_of
-from assets.sql import build_table, table_metadata
+from assets.sql import build_table, frame_of, table_metadata
 from assets.validation import (
     check_results,
     check_specs,
@@ -30,7 +30,6 @@ from assets.validation import (
     quarantine_rejected,
     rejections_by_file,
     validate,
-    without_files,
 )
 from pipelines.resources import Exports, LandingFolder, Warehouse
 
@@ -119,11 +118,13 @@ def _loaded(warehouse: Warehouse, source: str) -> dict[str, str]:
 
 def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
     files_asset, validated_asset = f"{source.name}_files", f"validated_{source.name}"
+    # what passes from asset to asset: tables in the working warehouse, not pickled DataFrames
+    delivery, delivery_files = f"landed.{source.name}__delivery", f"landed.{source.name}__delivery_files"
 
-    @asset(name=files_asset, group_name="ingest",
+    @asset(name=files_asset, group_name="ingest", kinds={"duckdb", "pandas"}, owners=["team:data-engineering"],
            description=f"{source.description} Files matching <landing>/{' or '.join(source.globs)} new or changed "
-           "since last loaded, parsed as published.")
-    def files(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> Output[dict]:
+           f"since last loaded, parsed as published, in {delivery} (rows) and {delivery_files} (files).")
+    def files(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> MaterializeResult:
         loaded = _loaded(warehouse, source.name)
         frames, rejected, parsed, warnings = [], [], {}, {}
         delivered = []
@@ -153,67 +154,80 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
                               "sha256": sha, "rows": len(frame)})
         combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=[*source.columns, "source_file", "source_row", "file_sha256"])
-        return Output({"rows": combined, "files": pd.DataFrame(delivered, columns=[
-            "file_name", "force_code", "period", "sha256", "rows"])},
-            metadata={"files": MetadataValue.json(parsed), "dagster/row_count": len(combined),
-                      "rejected": MetadataValue.json(rejected), "warnings": MetadataValue.json(warnings)})
+        with warehouse.transaction() as conn:
+            conn.execute("create schema if not exists landed")
+            _write(conn, delivery, combined)
+            _write(conn, delivery_files, pd.DataFrame(delivered, columns=list(DELIVERY_FILE_COLUMNS)).astype(
+                {"file_name": "str", "sha256": "str", "rows": "int64"}))
+        return MaterializeResult(metadata={
+            "files": MetadataValue.json(parsed), "dagster/row_count": len(combined),
+            "dagster/table_name": delivery, "rejected": MetadataValue.json(rejected),
+            "warnings": MetadataValue.json(warnings)})
 
-    @asset(name=validated_asset, group_name="validation", ins={"landed": _in(files_asset)},
-           check_specs=check_specs(source.name, validated_asset),
+    @asset(name=validated_asset, group_name="validation", deps=[files_asset], kinds={"great_expectations", "duckdb"},
+           owners=["team:data-engineering"], check_specs=check_specs(source.name, validated_asset),
            description=f"{source.description} Rows that passed the {source.name} Great Expectations suite "
-           f"(expectations/{source.name}.json).")
-    def validated(context: AssetExecutionContext, landed: dict, landing: LandingFolder, exports: Exports,
-                  warehouse: Warehouse):
-        rows = landed["rows"]
+           f"(expectations/{source.name}.json); the files that did not are quarantined and taken out of "
+           f"{delivery}.")
+    def validated(context: AssetExecutionContext, landing: LandingFolder, exports: Exports, warehouse: Warehouse):
+        with warehouse.get_connection() as conn:
+            rows = frame_of(conn, f"select * from {delivery}")
         outcomes = validate(rows, source.name, docs_dir=exports.data_docs,
                             run_name=f"{source.name}-{context.run_id[:8]}")
         by_name = {p.name: p for p in source.files(landing.path)}
         rejections = rejections_by_file(outcomes)
-        with warehouse.get_connection() as conn:
+        with warehouse.transaction() as conn:
             for name, reason in shrinking_redeliveries(conn, source, rows, landing.path).items():
                 rejections.setdefault(name, []).append(reason)
-        quarantined = quarantine_rejected(rows, rejections, by_name.get, landing.quarantine, context.log.error)
-        accepted = {"rows": without_files(rows, quarantined),
-                    "files": without_files(landed["files"], quarantined, column="file_name")}
-        yield Output(accepted, metadata={"dagster/row_count": len(accepted["rows"]),
-                                         "rejected_files": MetadataValue.json(sorted(quarantined - {"*"})),
-                                         **docs_metadata(exports.data_docs, source.name)})
+            quarantined = quarantine_rejected(rows, rejections, by_name.get, landing.quarantine, context.log.error)
+            names = sorted(quarantined)
+            conn.execute(f"delete from {delivery} where list_contains(?::varchar[], source_file)", [names])
+            conn.execute(f"delete from {delivery_files} where list_contains(?::varchar[], file_name)", [names])
+            accepted = conn.execute(f"select count(*) from {delivery}").fetchone()[0]
+        yield MaterializeResult(metadata={"dagster/row_count": int(accepted), "dagster/table_name": delivery,
+                                          "rejected_files": MetadataValue.json(sorted(quarantined - {"*"})),
+                                          **docs_metadata(exports.data_docs, source.name)})
         yield from check_results(outcomes, validated_asset, quarantined)
 
-    @asset(name=source.asset_name, group_name="warehouse", ins={"validated": _in(validated_asset)},
-           deps=list(source.upstream), description=source.description)
-    def warehouse_table(context: AssetExecutionContext, validated: dict, warehouse: Warehouse) -> Output[None]:
-        rows, files = validated["rows"], validated["files"]
+    @asset(name=source.asset_name, group_name="warehouse", deps=[validated_asset, *source.upstream],
+           kinds={"duckdb"}, owners=["team:data-engineering"], description=source.description)
+    def warehouse_table(context: AssetExecutionContext, warehouse: Warehouse) -> Output[None]:
         columns = ", ".join(f"{name} {kind}" for name, kind in source.columns.items())
         with warehouse.transaction() as conn:
             conn.execute("create schema if not exists landed")
             conn.execute(LOADED_FILES_DDL)
             conn.execute(f"create table if not exists {source.landed_table} ({columns}, source_file varchar, "
                          "source_row integer)")
+            files = frame_of(conn, f"select * from {delivery_files} order by file_name")
+            rows = conn.execute(f"select count(*) from {delivery}").fetchone()[0]
             if len(files):
                 delivered = sorted(files["file_name"])
                 conn.execute(f"delete from {source.landed_table} where list_contains(?, source_file)", [delivered])
-                if len(rows):
-                    conn.register("delivered_rows", rows)
-                    conn.execute(f"insert into {source.landed_table} by name select "
-                                 f"{', '.join(source.columns)}, source_file, source_row from delivered_rows")
-                    conn.unregister("delivered_rows")
+                conn.execute(f"insert into {source.landed_table} by name select "
+                             f"{', '.join(source.columns)}, source_file, source_row from {delivery}")
                 conn.execute(f"delete from {LOADED_FILES_TABLE} where source = ? and list_contains(?, file_name)",
                              [source.name, delivered])
                 conn.executemany(
                     f"insert into {LOADED_FILES_TABLE} values (?, ?, ?, ?::date, ?, ?, now(), ?)",
                     [[source.name, f.file_name, f.force_code, f.period, f.sha256, int(f.rows), context.run_id]
                      for f in files.itertuples()])
+            conn.execute(f"drop table {delivery}")
+            conn.execute(f"drop table {delivery_files}")
             tables = [build_table(conn, model) for model in source.models]
             metadata = table_metadata(conn, tables[0])
-        context.log.info(f"{source.name}: {len(files)} files, {len(rows)} rows delivered; rebuilt {', '.join(tables)}")
-        return Output(None, metadata={**metadata, "files_delivered": len(files), "rows_delivered": len(rows),
+        context.log.info(f"{source.name}: {len(files)} files, {rows} rows delivered; rebuilt {', '.join(tables)}")
+        return Output(None, metadata={**metadata, "files_delivered": len(files), "rows_delivered": int(rows),
                                       "tables": MetadataValue.json(tables)})
 
     return [files, validated, warehouse_table]
 
 
-def _in(name: str):
-    from dagster import AssetIn
+DELIVERY_FILE_COLUMNS = ("file_name", "force_code", "period", "sha256", "rows")
 
-    return AssetIn(key=AssetKey(name))
+
+def _write(conn, table: str, frame: pd.DataFrame) -> None:
+    conn.register("frame_to_write", frame)
+    try:
+        conn.execute(f"create or replace table {table} as select * from frame_to_write")
+    finally:
+        conn.unregister("frame_to_write")

@@ -20,6 +20,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "policing.duckdb"
 DEFAULT_LANDING = PROJECT_DIR / "warehouse" / "sample-landing"
 SCHEMAS = ("core", "marts", "meta")
+# databases whose schemas this process has made: a run opens a hundred connections, and creating the
+# schemas on each cost a second a run
+_SCHEMAS_MADE: set[str] = set()
 
 
 def warehouse_path() -> Path:
@@ -45,8 +48,10 @@ class Warehouse(DuckDBResource):
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
         with super().get_connection() as conn:
             try:
-                for schema in SCHEMAS:
-                    conn.execute(f"create schema if not exists {schema}")
+                if self.database not in _SCHEMAS_MADE:
+                    for schema in SCHEMAS:
+                        conn.execute(f"create schema if not exists {schema}")
+                    _SCHEMAS_MADE.add(self.database)
                 yield conn
             finally:
                 conn.close()
