@@ -35,15 +35,12 @@ def month(text: str) -> date:
     return date(int(text[:4]), int(text[5:7]), 1)
 
 
-@pytest.fixture(scope="module")
-def spc():
+def spc_of(rows: list[tuple[str, str, date, float]]) -> pd.DataFrame:
+    """marts.measure_spc built over these monthly rows, with the baseline July 2018 to June 2019."""
     conn = duckdb.connect()
     for schema in ("core", "marts"):
         conn.execute(f"create schema {schema}")
     build_table(conn, "dim_measure")
-    rows = [(FORCE, "homicide", date(2018 + (6 + i) // 12, (6 + i) % 12 + 1, 1), float(v))
-            for i, v in enumerate(BASELINE)]
-    rows += [(FORCE, "homicide", month(m), float(v)) for m, v in AFTER.items()]
     conn.execute("create table marts.measure_monthly (force_code varchar, measure_id varchar, month date, "
                  "value double)")
     conn.executemany("insert into marts.measure_monthly values (?, ?, ?, ?)", rows)
@@ -55,6 +52,16 @@ def spc():
     conn.close()
     frame["month"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
     return frame.set_index("month")
+
+
+def baseline_rows(values: list[float]) -> list[tuple[str, str, date, float]]:
+    return [(FORCE, "homicide", date(2018 + (6 + i) // 12, (6 + i) % 12 + 1, 1), float(v))
+            for i, v in enumerate(values)]
+
+
+@pytest.fixture(scope="module")
+def spc():
+    return spc_of([*baseline_rows(BASELINE), *((FORCE, "homicide", month(m), float(v)) for m, v in AFTER.items())])
 
 
 def test_centre_and_natural_process_limits(spc):
@@ -84,3 +91,12 @@ def test_a_gap_is_never_joined(spc):
     assert spc.loc["2021-05", "segment"] == spc.loc["2021-03", "segment"] + 1
     assert not spc.loc["2021-05":"2021-10", "signal"].any()
     assert spc.loc["2021-10", "points_on_this_side"] == 6
+
+
+def test_a_count_lower_limit_is_floored_at_zero():
+    # 1, 3, 1, 3, ... : centre 2, every moving range 2 -> 2 -/+ 5.32 = -3.32 and 7.32; a count of
+    # homicides cannot be negative, so the lower limit shows 0
+    chart = spc_of(baseline_rows([1, 3] * 6))
+    assert set(chart["centre"]) == {2.0}
+    assert set(chart["lower_limit"]) == {0.0}
+    assert chart["upper_limit"].iloc[0] == pytest.approx(7.32)

@@ -15,7 +15,7 @@ with config as (
 ),
 
 series as (
-    select monthly.force_code, monthly.measure_id, monthly.month, monthly.value, measures.polarity
+    select monthly.force_code, monthly.measure_id, monthly.month, monthly.value, measures.polarity, measures.unit
     from marts.measure_monthly as monthly
     inner join core.dim_measure as measures using (measure_id)
     where monthly.value is not null
@@ -58,7 +58,9 @@ charted as (
     select
         ranged.*,
         limits.centre,
-        limits.centre - 2.66 * limits.mean_moving_range as lower_limit,
+        -- a count cannot fall below zero: its lower limit is floored there (a percent's is not)
+        case when ranged.unit = 'count' then greatest(0, limits.centre - 2.66 * limits.mean_moving_range)
+             else limits.centre - 2.66 * limits.mean_moving_range end as lower_limit,
         limits.centre + 2.66 * limits.mean_moving_range as upper_limit,
         -- a third of the way from the centre to a limit is one sigma (2.66 / 3 = 0.887 mR)
         limits.centre + 2.0 / 3.0 * 2.66 * limits.mean_moving_range as upper_two_thirds,
