@@ -22,7 +22,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 
 from assets.errors import RejectedFile, read_delivered_file
 from assets.landing import sha256_of
-from assets.sql import build_table, frame_of, table_metadata
+from assets.sql import build_table, describe_table, frame_of, table_metadata
 from assets.validation import (
     check_results,
     check_specs,
@@ -38,6 +38,16 @@ LOADED_FILES_DDL = (
     f"create table if not exists {LOADED_FILES_TABLE} (source varchar, file_name varchar, force_code varchar, "
     "period date, sha256 varchar, rows integer, loaded_at timestamp, run_id varchar)"
 )
+
+
+def ensure_loaded_files(conn) -> None:
+    """meta.loaded_files, the record of every file loaded, described for analysts like every table."""
+    conn.execute(LOADED_FILES_DDL)
+    if not conn.execute(f"select comment from duckdb_tables() where schema_name || '.' || table_name = "
+                        f"'{LOADED_FILES_TABLE}'").fetchone()[0]:
+        conn.execute(f"comment on table {LOADED_FILES_TABLE} is 'Every delivered file loaded: source, file name, "
+                     "force, period, SHA-256, rows, when and by which run. A re-delivery replaces its row.'")
+        describe_table(conn, LOADED_FILES_TABLE, "loaded_files")
 
 
 @dataclass(frozen=True)
@@ -111,7 +121,7 @@ def shrinking_redeliveries(conn, source: FileSource, rows: pd.DataFrame, landing
 
 def _loaded(warehouse: Warehouse, source: str) -> dict[str, str]:
     with warehouse.get_connection() as conn:
-        conn.execute(LOADED_FILES_DDL)
+        ensure_loaded_files(conn)
         return dict(conn.execute(
             f"select file_name, sha256 from {LOADED_FILES_TABLE} where source = ?", [source]).fetchall())
 
@@ -195,7 +205,7 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
         columns = ", ".join(f"{name} {kind}" for name, kind in source.columns.items())
         with warehouse.transaction() as conn:
             conn.execute("create schema if not exists landed")
-            conn.execute(LOADED_FILES_DDL)
+            ensure_loaded_files(conn)
             conn.execute(f"create table if not exists {source.landed_table} ({columns}, source_file varchar, "
                          "source_row integer)")
             files = frame_of(conn, f"select * from {delivery_files} order by file_name")

@@ -27,11 +27,12 @@ from dagster import (
 )
 
 from assets.errors import RejectedFile, read_delivered_file
+from assets.file_sources import LOADED_FILES_TABLE, ensure_loaded_files
 from assets.landing import FORCE_CRIMES, quarantine_misnamed
 from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS, read_force_table
 from assets.partitions import month_of, monthly_partitions
 from assets.reference import dim_date, dim_force, dim_geography, dim_offence
-from assets.sql import create_staging_view, frame_of, model_sql, table_metadata
+from assets.sql import create_staging_view, describe_table, frame_of, model_sql, table_metadata
 from assets.validation import (
     check_results,
     check_specs,
@@ -44,7 +45,6 @@ from pipelines.resources import Exports, LandingFolder, Warehouse
 
 SUITE = "recorded_crime"
 FACT_TABLE = "core.fact_recorded_crime"
-LOADED_FILES_TABLE = "meta.loaded_files"
 EXTRACTS_TABLE = "landed.crime_extracts"
 VALIDATED_TABLE = "landed.validated_crime_extracts"
 # every field as delivered (text), then where it came from; recorded_month feeds the rule that a
@@ -68,9 +68,7 @@ def _empty_extracts() -> pd.DataFrame:
 
 
 def _loaded_shas(conn, months: list[str]) -> set[tuple[str, str]]:
-    conn.execute(
-        f"create table if not exists {LOADED_FILES_TABLE} (source varchar, file_name varchar, "
-        "force_code varchar, period date, sha256 varchar, rows integer, loaded_at timestamp, run_id varchar)")
+    ensure_loaded_files(conn)
     return set(conn.execute(
         f"select file_name, sha256 from {LOADED_FILES_TABLE} where source = ? "
         "and list_contains(?::date[], period)", [FORCE_CRIMES.name, [f"{m}-01" for m in months]]).fetchall())
@@ -257,6 +255,7 @@ def _load_validated(conn, refused: set[str], run_id: str) -> list[tuple]:
         "as month from validated_crime_extracts) as delivered "
         "where crimes.force_code = delivered.force_code and crimes.month = delivered.month")
     conn.execute(f"insert into {FACT_TABLE} select * from ({fact_sql})")
+    describe_table(conn, FACT_TABLE, "fact_recorded_crime")
     conn.execute(
         f"delete from {LOADED_FILES_TABLE} as files using (select distinct force_code, "
         "cast(file_month || '-01' as date) as period from validated_crime_extracts) as delivered "

@@ -3,7 +3,7 @@
 
 from dagster import AssetCheckResult, AssetKey, MaterializeResult, MetadataValue, asset, asset_check
 
-from assets.file_sources import LOADED_FILES_DDL
+from assets.file_sources import ensure_loaded_files
 from assets.public_sources import PRC_OPEN_DATA
 from assets.reference_data import (
     FORCES_CSV,
@@ -56,7 +56,7 @@ def _ensure_prc_landed(conn) -> None:
     conn.execute(f"create table if not exists {PRC_OPEN_DATA.landed_table} ({columns}, source_file varchar, "
                  "source_row integer)")
     conn.execute("create schema if not exists meta")
-    conn.execute(LOADED_FILES_DDL)
+    ensure_loaded_files(conn)
 
 
 # After fact_prc_offences: a PRC file delivered in the same run as crime extracts using a code it

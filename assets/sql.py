@@ -7,13 +7,14 @@ previous table in place.
 
 from __future__ import annotations
 
+import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
-from dagster import MetadataValue
+from dagster import MetadataValue, TableColumn, TableSchema
 
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 LAYERS = ("staging", "core", "marts")
@@ -41,10 +42,44 @@ def create_staging_view(conn: duckdb.DuckDBPyConnection, model: str) -> None:
 
 
 def build_table(conn: duckdb.DuckDBPyConnection, model: str) -> str:
-    """(Re)build a core or marts model as a table; returns its qualified name."""
+    """(Re)build a core or marts model as a table, described in the warehouse; returns its qualified name."""
     table = f"{schema_of(model)}.{model}"
     conn.execute(f"create or replace table {table} as {model_sql(model)}")
+    describe_table(conn, table, model)
     return table
+
+
+def model_description(model: str) -> str:
+    """What a model holds: the comment lines that open its SQL file."""
+    lines = []
+    for line in model_sql(model).splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines)
+
+
+@cache
+def column_descriptions() -> dict[str, dict[str, str]]:
+    """model -> column -> description, from sql/columns.toml (the one place columns are described)."""
+    path = SQL_DIR / "columns.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def describe_table(conn: duckdb.DuckDBPyConnection, table: str, model: str) -> None:
+    """COMMENT ON the table (its model's opening comment) and its columns (sql/columns.toml), so an analyst
+    sees them in the warehouse (duckdb_tables(), duckdb_columns()) and the Dagster UI in the column schema."""
+    if any((SQL_DIR / layer / f"{model}.sql").exists() for layer in LAYERS):  # meta tables have no model file
+        conn.execute(f"comment on table {table} is {_quoted(model_description(model))}")
+    columns = {row[0] for row in conn.execute(
+        "select column_name from duckdb_columns() where schema_name || '.' || table_name = ?", [table]).fetchall()}
+    for column, text in column_descriptions().get(model, {}).items():
+        if column in columns:
+            conn.execute(f'comment on column {table}."{column}" is {_quoted(text)}')
 
 
 def build_table_from(conn: duckdb.DuckDBPyConnection, model: str, inputs: dict[str, Any]) -> str:
@@ -69,8 +104,14 @@ def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, where: str = "")
     clause = f" where {where}" if where else ""
     rows = conn.execute(f"select count(*) from {table}{clause}").fetchone()[0]
     preview = conn.execute(f"select * from {table}{clause} limit {PREVIEW_ROWS}").df()
+    columns = conn.execute(
+        "select column_name, data_type, comment from duckdb_columns() where schema_name || '.' || table_name = ? "
+        "order by column_index", [table]).fetchall()
     return {
         "table": table,
+        "dagster/table_name": table,
         "dagster/row_count": int(rows),
+        "dagster/column_schema": TableSchema(columns=[
+            TableColumn(name=name, type=kind, description=comment or None) for name, kind, comment in columns]),
         "preview": MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "(empty)"),
     }
