@@ -6,6 +6,7 @@
 #   bash run.sh ui         open the Dagster UI (http://localhost:3000) on the same warehouse and run history
 #   bash run.sh publish 2022-Q1  the main job, published for the board: freezes that quarter
 #   bash run.sh sql "..."  query the published warehouse read-only
+#   bash run.sh bench [--forces N --years M]  the main job against a bare DuckDB load, with figures
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV="${POLICING_VENV:-.venv}"
@@ -52,5 +53,6 @@ case "$command" in
         exec "$VENV/bin/python" -m pytest "$@" ;;
     ui) setup; exec "$VENV/bin/dagster" dev -w workspace.yaml "$@" ;;
     sql) setup; exec "$VENV/bin/python" -m pipelines.analyst "$@" ;;
-    *) echo "usage: bash run.sh pipeline|publish|test|ui|sql [args]" >&2; exit 2 ;;
+    bench) setup; exec "$VENV/bin/python" -m pipelines.bench "$@" ;;
+    *) echo "usage: bash run.sh pipeline|publish|test|ui|sql|bench [args]" >&2; exit 2 ;;
 esac

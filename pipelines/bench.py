@@ -1,0 +1,139 @@
+"""Benchmark: the main job against a bare DuckDB load of the same crime extracts, on this machine.
+
+    bash run.sh bench                       # 1 force x 5 years (about 1.5 M rows)
+    bash run.sh bench --forces 10 --years 5 # 10 forces (about 6 M rows)
+    bash run.sh bench --forces 43 --years 7 --scale 0.7   # national scale (about 30 M rows)
+
+Prints, for N forces x M months of sample extracts in the contract layout (one file per force and
+month, references unique per force): the main job's time per stage, a bare
+`create table ... as select * from read_csv(...)` of the same files in the same process, their
+ratio, peak RSS, the warehouse and run storage sizes, one month re-delivered for one force, and a
+national-measures query on the published warehouse. Figures, not a pass or fail: a benchmark is not
+a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+from dagster import DagsterInstance
+
+from assets.reference_data import FORCES_CSV
+from pipelines.main import run_pipeline
+from pipelines.resources import Exports, LandingFolder, make_warehouse
+
+
+def _peak_rss_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def _size_mb(path: Path) -> float:
+    if path.is_file():
+        return path.stat().st_size / 1e6
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6 if path.exists() else 0.0
+
+
+def _months(first_year: int, years: int) -> tuple[str, str]:
+    # financial years, as forces hold them: April of the first year to March of the last
+    return f"{first_year}-04", f"{first_year + years}-03"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--forces", type=int, default=1, help="how many forces (from reference/forces.csv)")
+    parser.add_argument("--years", type=int, default=5, help="financial years of monthly extracts, from April 2018")
+    parser.add_argument("--scale", type=float, default=1.0, help="volume of each force relative to West Midlands")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    args = parser.parse_args(argv)
+
+    from sample_data.crimes import write_crime_extracts
+
+    root = args.keep or Path(tempfile.mkdtemp(prefix="policing-bench-"))
+    landing, published = root / "landing", root / "warehouse" / "policing.duckdb"
+    with FORCES_CSV.open(encoding="utf-8") as handle:
+        slugs = [row["slug"] for row in csv.DictReader(handle)]
+    # West Midlands first: the calibrated force, then the others in the file's order
+    slugs = ["west-midlands", *(s for s in slugs if s != "west-midlands")][: args.forces]
+    first, last = _months(2018, args.years)
+
+    started = time.perf_counter()
+    paths = [p for slug in slugs for p in write_crime_extracts(landing, slug, first, last, args.scale)]
+    print(f"generated {len(paths)} files for {len(slugs)} force(s), {first} to {last}, "
+          f"{_size_mb(landing / 'force'):,.0f} MB in {time.perf_counter() - started:.0f} s")
+
+    started = time.perf_counter()
+    with duckdb.connect(str(root / "bare.duckdb")) as conn:
+        conn.execute("create or replace table crimes as select * from "
+                     f"read_csv('{landing}/force/crimes/*.csv', all_varchar = true, filename = true)")
+        bare_rows = conn.execute("select count(*) from crimes").fetchone()[0]
+    bare = time.perf_counter() - started
+    (root / "bare.duckdb").unlink()
+    print(f"bare DuckDB load: {bare_rows:,} rows in {bare:.1f} s")
+
+    resources = {"warehouse": make_warehouse(published), "landing": LandingFolder(root=str(landing)),
+                 "exports": Exports(root=str(root / "warehouse" / "exports"))}
+    stages: list[tuple[str, float]] = []
+    mark = [time.perf_counter()]
+
+    def say(line: str) -> None:
+        now = time.perf_counter()
+        stages.append((line.strip(), now - mark[0]))
+        mark[0] = now
+        print(f"  {line}", flush=True)
+
+    with tempfile.TemporaryDirectory() as home:
+        instance = DagsterInstance.local_temp(home)
+        started = time.perf_counter()
+        report = run_pipeline(resources, instance, say=say)
+        whole = time.perf_counter() - started
+        # each stage's time is on the line after its heading (say() records the time since the last line)
+        durations = {heading.split(":")[0]: seconds for (heading, _), (_, seconds) in zip(stages, stages[1:],
+                                                                                        strict=False)
+                     if heading[:2] in ("1/", "2/", "3/")}
+        monthly = durations.get("2/3 monthly_sources", 0.0)
+        storage = _size_mb(Path(home) / "storage")
+
+        # one month re-delivered for one force, corrected: its last record withdrawn
+        redelivered = landing / "force" / "crimes" / f"{slugs[0]}-crimes-{last}.csv"
+        lines = redelivered.read_bytes().split(b"\r\n")
+        redelivered.write_bytes(b"\r\n".join([*lines[:-2], b""]))
+        started = time.perf_counter()
+        redelivery = run_pipeline(resources, instance, say=lambda _: None)
+        again = time.perf_counter() - started
+
+    with duckdb.connect(str(published), read_only=True) as conn:
+        query = ("select * from marts.national_measures where force_code = 'E23000014' "
+                 "and quarter_end = (select max(quarter_end) from marts.national_measures)")
+        conn.execute(query).fetchall()
+        started = time.perf_counter()
+        measures = len(conn.execute(query).fetchall())
+        warm = (time.perf_counter() - started) * 1000
+
+    print(f"\nmain job: {whole:.0f} s for {bare_rows:,} rows ({len(report.months)} months, "
+          f"{len(report.problems)} problem(s))")
+    for stage, seconds in durations.items():
+        print(f"  {stage:<24} {seconds:6.1f} s")
+    print(f"  crime load (monthly_sources run): {monthly:.1f} s, {monthly / bare:.1f} x the bare DuckDB load "
+          f"({bare:.1f} s)")
+    print(f"  whole main job: {whole / bare:.1f} x the bare load")
+    print(f"  one month re-delivered for {slugs[0]}: {again:.0f} s end to end "
+          f"({len(redelivery.problems)} problem(s))")
+    print(f"  national_measures for one force and quarter, published warehouse, warm: {warm:.1f} ms "
+          f"({measures} rows)")
+    print(f"  peak RSS {_peak_rss_gb():.2f} GB; warehouse {_size_mb(published):,.0f} MB; "
+          f"run storage {storage:,.1f} MB")
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
