@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assets.board_documents import FORMULA_PREFIXES
-from assets.validation import map_text
-from pipelines.resources import warehouse_path
+from assets.board_pack.documents import FORMULA_PREFIXES
+from assets.lib.resources import warehouse_path
+from assets.lib.validation import map_text
 
 CSV_FORMULA_PREFIXES = (*FORMULA_PREFIXES, "\t", "\r")
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import duckdb
 from dagster import DagsterInstance
 
-from assets.reference_data import FORCES_CSV
+from assets.lib.reference_data import FORCES_CSV
+from assets.lib.resources import Exports, LandingFolder, make_warehouse
 from pipelines.main import run_pipeline
-from pipelines.resources import Exports, LandingFolder, make_warehouse
 
 
 def _peak_rss_gb() -> float:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
-from assets import exports, marts, publication, recorded_crime, reference
-from assets.force_operations import force_operations_assets
-from assets.public_sources import public_source_assets
+from assets.board_pack import assets as board_pack
+from assets.board_pack import publication
+from assets.dimensions import assets as dimensions
+from assets.lib.resources import Exports, LandingFolder, exports_path, landing_path, make_warehouse
+from assets.marts import assets as marts
+from assets.recorded_crime import assets as recorded_crime
 from pipelines.jobs import all_jobs
-from pipelines.resources import Exports, LandingFolder, exports_path, landing_path, make_warehouse
 from pipelines.schedules import quarterly_refresh_schedule
 from pipelines.sensors import landing_files_sensor, marts_after_monthly_load
+from pipelines.sources import file_source_assets
 
-ASSET_MODULES = [reference, recorded_crime, marts, exports, publication]
+# one folder per source (pipelines/sources.py lists the file sources), then the marts and the board pack
+ASSET_MODULES = [dimensions, recorded_crime, marts, board_pack, publication]
 
 defs = Definitions(
-    assets=[*load_assets_from_modules(ASSET_MODULES), *public_source_assets, *force_operations_assets],
+    assets=[*load_assets_from_modules(ASSET_MODULES), *file_source_assets],
     asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
     jobs=all_jobs,
     schedules=[quarterly_refresh_schedule],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dagster import AssetSelection, define_asset_job
 
-from assets.partitions import monthly_partitions
+from assets.lib.partitions import monthly_partitions
 
 WRITES_WAREHOUSE = {"policing/writes-warehouse": "true"}
 MONTHLY_ASSETS = ("crime_extracts", "validated_crime_extracts", "fact_recorded_crime")

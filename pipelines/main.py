@@ -20,11 +20,11 @@ from typing import Any
 from dagster import DagsterInstance
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from assets.landing import FORCE_CRIMES, QuarantinedFile, discover, quarantine_misnamed, quarantined_files
-from assets.publication import BOARD_QUARTER_TAG, quarter_end_of
+from assets.board_pack.publication import BOARD_QUARTER_TAG, quarter_end_of
+from assets.lib.landing import FORCE_CRIMES, QuarantinedFile, discover, quarantine_misnamed, quarantined_files
+from assets.lib.resources import DEFAULT_LANDING, PROJECT_DIR, exports_path, landing_path, warehouse_path
 from pipelines.jobs import marts_refresh, monthly_sources, sources_refresh
 from pipelines.recovery import fail_orphaned_runs
-from pipelines.resources import DEFAULT_LANDING, PROJECT_DIR, exports_path, landing_path, warehouse_path
 
 DEFAULT_DAGSTER_HOME = PROJECT_DIR / "warehouse" / "dagster-home"
 

@@ -15,13 +15,10 @@ from dagster import (
     sensor,
 )
 
-from assets.force_operations import SOURCES as FORCE_OPERATION_SOURCES
-from assets.landing import FORCE_CRIMES, discover, sha256_of
-from assets.public_sources import SOURCES as PUBLIC_SOURCES
+from assets.lib.landing import FORCE_CRIMES, discover, sha256_of
+from assets.lib.resources import LandingFolder
 from pipelines.jobs import marts_refresh, monthly_sources, quarterly_refresh
-from pipelines.resources import LandingFolder
-
-FILE_SOURCES = (*PUBLIC_SOURCES, *FORCE_OPERATION_SOURCES)
+from pipelines.sources import FILE_SOURCES
 
 
 def fingerprint(paths: list[Path], root: Path, previous: dict[str, list]) -> dict[str, list]:

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS
-from assets.reference_data import FORCES_CSV, LSOA_LOOKUP_CSV, OFFENCE_CLASSIFICATION_CSV
+from assets.lib.reference_data import FORCES_CSV, LSOA_LOOKUP_CSV, OFFENCE_CLASSIFICATION_CSV
+from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS
 from sample_data import calibration as cal
 
 # The agreed layout (SOURCES.md), as the pipeline reads it.

@@ -13,7 +13,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from assets.reference_data import OFFENCE_CLASSIFICATION_CSV
+from assets.lib.reference_data import OFFENCE_CLASSIFICATION_CSV
 from sample_data.census import write_census_ethnicity
 from sample_data.crimes import write_crime_extracts
 from sample_data.force_ops import write_force_ops

@@ -1,7 +1,7 @@
 """Sample NHS England HES workbooks: admissions for assault by a sharp object, by police force area.
 
 Writes ``<landing>/nhs/hes-sharp-object/hes-sharp-object-admissions-<YYYY-YY>.xlsx``, one
-workbook per financial year, in the agreed layout parsed by ``assets/parsers/hes.py``: sheets
+workbook per financial year, in the agreed layout parsed by ``assets/nhs_hes/parser.py``: sheets
 ``Notes`` and ``Data``; title and source text in rows 1-3, header in row 5, one row per month,
 police force area (the 43 territorial forces) and age group (``0-17``, ``18-24``, the published
 subtotal ``Under 25``, ``25 and over``, ``Unknown``), then a blank row and footnotes. Counts go

@@ -5,7 +5,7 @@ Writes, under the landing folder ``out_dir``::
     policeuk/<YYYY-MM>/<YYYY-MM>-<force>-stop-and-search.csv
     policeuk/<YYYY-MM>/<YYYY-MM>-<force>-street.csv
 
-in the real published layouts (see ``assets/parsers/policeuk.py``).
+in the real published layouts (see ``assets/policeuk/parser.py``).
 
 Stop and search
 ---------------
@@ -81,8 +81,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from assets.parsers.policeuk import STOP_AND_SEARCH_COLUMNS, STREET_COLUMNS
-from assets.reference_data import FORCES_CSV, LSOA_LOOKUP_CSV
+from assets.lib.reference_data import FORCES_CSV, LSOA_LOOKUP_CSV
+from assets.policeuk.parser import STOP_AND_SEARCH_COLUMNS, STREET_COLUMNS
 from sample_data.census import west_midlands_group_populations
 
 LONDON = ZoneInfo("Europe/London")

@@ -10,9 +10,9 @@ import duckdb
 import pytest
 from dagster import DagsterInstance
 
-from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS
+from assets.lib.resources import Exports, LandingFolder, make_warehouse
+from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS
 from pipelines.main import RunReport, run_pipeline
-from pipelines.resources import Exports, LandingFolder, make_warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import yaml
 from dagster import RunRequest, SkipReason, build_schedule_context, build_sensor_context
 
+from assets.lib.resources import LandingFolder
 from pipelines.definitions import defs
-from pipelines.resources import LandingFolder
 from pipelines.schedules import last_quarter_end, quarterly_refresh_schedule, refresh_day
 from pipelines.sensors import landing_files_sensor
 from tests.conftest import REPO, crime, write_extract

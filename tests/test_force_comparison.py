@@ -10,8 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from assets.parsers.ons_pfa import read_ons_pfa_workbook
-from assets.sql import build_table
+from assets.lib.sql import build_table
+from assets.ons_pfa.parser import read_ons_pfa_workbook
 from tests.conftest import ONS_JUNE_2019
 
 EDITION = ONS_JUNE_2019

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from assets.errors import RejectedFile
-from assets.landing import FORCE_CRIMES, discover, misnamed, quarantine, quarantine_misnamed
-from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS, read_force_csv
+from assets.lib.errors import RejectedFile
+from assets.lib.landing import FORCE_CRIMES, discover, misnamed, quarantine, quarantine_misnamed
+from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS, read_force_csv
 from tests.conftest import crime, write_extract
 
 
@@ -95,7 +95,7 @@ def test_misnamed_files_are_quarantined_with_the_rule_and_the_nearest_valid_name
 
 def test_data_docs_escape_delivered_values(tmp_path: Path):
     # a victim_age of markup fails the whole-years rule; its failure page must show it, not run it
-    from assets.validation import validate
+    from assets.lib.validation import validate
 
     markup = '<img src=x onerror="document.title=\'X\'">'
     rows = read_force_csv(write_extract(tmp_path, "2021-03", [crime("A/1", "2021-03-05", "34B", victim_age=markup)]),

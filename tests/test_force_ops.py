@@ -1,7 +1,7 @@
 """Firearm discharges, drug activity, SMS survey and workforce: parsers, suites and the sample generator.
 
 Parser tests use hand-made files with values worked out by hand. Suite tests run each stored Great
-Expectations suite through assets.validation on a good frame and on a frame with one bad value per
+Expectations suite through assets.lib.validation on a good frame and on a frame with one bad value per
 rule. Calibration tests recompute every published West Midlands figure from the generated files with
 DuckDB (CSVs) and openpyxl (workbooks), never through the generator's own tables or the parsers, and
 compare with the published numbers written out literally.
@@ -21,11 +21,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from assets.errors import RejectedFile
-from assets.file_sources import FileSource
-from assets.force_operations import DRUG_ACTIVITY, FIREARM_DISCHARGES, SMS_SURVEY
-from assets.parsers.force_extracts import read_force_csv
-from assets.parsers.force_extracts_ops import (
+from assets.force_operations.assets import DRUG_ACTIVITY, FIREARM_DISCHARGES, SMS_SURVEY
+from assets.force_operations.parser import (
     ACTIVITY_TYPES,
     DRUG_ACTIVITY_COLUMNS,
     FIREARM_DISCHARGE_COLUMNS,
@@ -37,8 +34,11 @@ from assets.parsers.force_extracts_ops import (
     read_firearm_discharges,
     read_sms_survey,
 )
-from assets.parsers.workforce import ETHNICITIES, ROLES, SEXES, read_workforce_snapshot
-from assets.validation import SUITES_DIR, ExpectationOutcome, validate
+from assets.force_operations.workforce import ETHNICITIES, ROLES, SEXES, read_workforce_snapshot
+from assets.lib.errors import RejectedFile
+from assets.lib.file_sources import FileSource
+from assets.lib.validation import SUITES_DIR, ExpectationOutcome, validate
+from assets.recorded_crime.parser import read_force_csv
 from sample_data.force_ops import write_force_ops
 
 WM = "E23000014"
@@ -258,7 +258,7 @@ def test_suite_value_sets_match_the_parsers() -> None:
 
 def _frame(rows: list[dict], file: str) -> pd.DataFrame:
     """Rows as the pipeline's reader hands them to the suite: with the force, and the month the file
-    name gives beside the month of each row's date (assets/force_operations.py)."""
+    name gives beside the month of each row's date (assets/force_operations/assets.py)."""
     frame = pd.DataFrame(rows)
     frame["force_code"] = WM
     frame["source_file"] = file

@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.parsers.census_ethnicity import SOURCE_COLUMNS, read_census_ethnicity
-from assets.parsers.ons_population import read_mye_persons, read_mye_persons_wide
-from assets.reference import LAD_STAGING, _set_reference_paths
-from assets.reference_data import FORCES_CSV, REFERENCE_DIR
-from assets.sql import build_table, create_staging_view
+from assets.dimensions.assets import LAD_STAGING, _set_reference_paths
+from assets.lib.reference_data import FORCES_CSV, REFERENCE_DIR
+from assets.lib.sql import build_table, create_staging_view
+from assets.ons_population.census import SOURCE_COLUMNS, read_census_ethnicity
+from assets.ons_population.parser import read_mye_persons, read_mye_persons_wide
 
 REPO = Path(__file__).resolve().parents[1]
 MYE_2019 = REPO / "sample_data" / "real" / "ons-population" / "ukmidyearestimates20192019ladcodes.xls"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from assets.reference import dim_offence
-from pipelines.resources import make_warehouse
+from assets.dimensions.assets import dim_offence
+from assets.lib.resources import make_warehouse
 from tests.conftest import crime, write_extract
 
 SEED = "prc-pfa-mar2013-onwards-tables201718.csv"

@@ -17,8 +17,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from assets.errors import RejectedFile
-from assets.parsers.ons_pfa import read_ons_pfa_workbook
+from assets.lib.errors import RejectedFile
+from assets.ons_pfa.parser import read_ons_pfa_workbook
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_JUNE_2019 = REPO / "sample_data" / "real" / "ons-pfa-tables" / "policeforceareatablesyearendingjune2019.xlsx"
@@ -229,7 +229,7 @@ def test_table_found_by_sheet_name_and_header_content(tmp_path: Path, sheet: str
 
 def test_accessible_layout_output_passes_the_expectation_suite(tmp_path: Path) -> None:
     """Marker rows (no value) are legitimate rows for the suite run over the parser's output."""
-    from assets.validation import validate
+    from assets.lib.validation import validate
 
     path = write_workbook(tmp_path / "policeforceareatablesyearendingmarch2022.xlsx", ACCESSIBLE_SHEETS)
     frame = read_ons_pfa_workbook(path)

@@ -18,9 +18,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from assets.errors import RejectedFile
-from assets.parsers.hes import parse_hes_workbook
-from assets.parsers.policeuk import CRIME_TYPES, parse_stop_and_search, parse_street_crime
+from assets.lib.errors import RejectedFile
+from assets.nhs_hes.parser import parse_hes_workbook
+from assets.policeuk.parser import CRIME_TYPES, parse_stop_and_search, parse_street_crime
 from sample_data.census import write_census_ethnicity
 from sample_data.hes import write_hes_workbooks
 from sample_data.policeuk import check_plans, write_policeuk_files

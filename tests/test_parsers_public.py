@@ -20,17 +20,17 @@ import pandas as pd
 import pytest
 import xlrd
 
-from assets.errors import RejectedFile
-from assets.parsers.census_ethnicity import ethnicity_by_la, read_census_ethnicity
-from assets.parsers.homeoffice_prc import SOURCE_COLUMNS, offence_classification, read_prc_pfa
-from assets.parsers.ons_pfa import (
+from assets.homeoffice_prc.parser import SOURCE_COLUMNS, offence_classification, read_prc_pfa
+from assets.lib.errors import RejectedFile
+from assets.ons_pfa.parser import (
     ONS_OFFENCE_MEASURES,
     ons_measure_for_offence_group,
     read_ons_pfa_editions,
     read_ons_pfa_workbook,
     strip_footnotes,
 )
-from assets.parsers.ons_population import read_mye_persons, read_mye_persons_wide
+from assets.ons_population.census import ethnicity_by_la, read_census_ethnicity
+from assets.ons_population.parser import read_mye_persons, read_mye_persons_wide
 
 REPO = Path(__file__).resolve().parents[1]
 # Real publications bundled with the repository; the Home Office file doubles as the offence

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from assets.parsers.force_extracts import RECORDED_CRIME_COLUMNS
+from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS
 from tests.conftest import crime, write_extract
 
 FORCE = "E23000014"

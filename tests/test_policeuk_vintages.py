@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assets.errors import RejectedFile
-from assets.parsers.policeuk import ethnic_group, parse_stop_and_search, parse_street_crime
-from assets.validation import validate
+from assets.lib.errors import RejectedFile
+from assets.lib.validation import validate
+from assets.policeuk.parser import ethnic_group, parse_stop_and_search, parse_street_crime
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_STOP_SEARCH = REPO / "sample_data" / "real" / "policeuk" / "2018-08-west-midlands-stop-and-search.csv"

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from assets.sql import build_table
+from assets.lib.sql import build_table
 
 FORCE = "E23000014"
 

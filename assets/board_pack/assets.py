@@ -1,0 +1,131 @@
+"""The board's documents for every quarter: the scorecard workbook and the draft statement.
+
+`warehouse/exports/scorecard-<YYYY>-Q<n>.xlsx` and `statement-<YYYY>-Q<n>.md`, written from the
+marts (layout and wording in assets/board_pack/documents.py). Where the landing folder holds several
+forces, each gets its own files with the force slug in the name; the force with the most data keeps
+the plain name the board paper refers to.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+from dagster import AssetKey, Config, MaterializeResult, MetadataValue, asset
+
+from assets.board_pack.documents import draft_statement, trend_chart_png, write_scorecard_workbook
+from assets.lib.resources import Exports, Warehouse
+
+TREND_MEASURES = ("homicide", "robbery", "burglary", "violence_with_injury", "knife_crime")
+
+
+def quarter_label(quarter_end: pd.Timestamp) -> str:
+    return f"{quarter_end.year}-Q{(quarter_end.month - 1) // 3 + 1}"
+
+
+def _frames(warehouse: Warehouse) -> dict[str, pd.DataFrame]:
+    with warehouse.get_connection() as conn:
+        return {
+            # documents for the forces that deliver their own extracts, not every force area a
+            # national publication (HES) happens to cover
+            "national": conn.execute(
+                "select n.*, f.force_name, f.slug, m.display_order from marts.national_measures n "
+                "join core.dim_force f using (force_code) join core.dim_measure m using (measure_id) "
+                "where n.force_code in (select force_code from meta.loaded_files where force_code is not null)").df(),
+            "kpis": conn.execute("select * from marts.pcp_scorecard").df(),
+            "monthly": conn.execute(
+                "select mm.*, m.measure_name from marts.measure_monthly mm join core.dim_measure m using (measure_id)"
+            ).df(),
+            "breakdowns": conn.execute("select * from marts.measure_breakdowns").df(),
+            "spc": conn.execute("select * from marts.measure_spc").df(),
+        }
+
+
+class DocumentsConfig(Config):
+    """Launchpad config of the board documents asset."""
+
+    rewrite_all: bool = False  # rewrite every document, changed or not (e.g. after editing a template by hand)
+
+
+@asset(group_name="marts",
+       deps=[AssetKey(name) for name in ("national_measures", "pcp_scorecard", "measure_monthly",
+                                         "measure_breakdowns", "measure_spc")],
+       description="The board documents for every quarter: exports/scorecard-<YYYY>-Q<n>.xlsx (national measures, "
+       "PCP KPIs with RAG status, trend charts, notes) and exports/statement-<YYYY>-Q<n>.md (one paragraph per "
+       "measure, every number from the marts). A document is rewritten only when its figures or the layout code "
+       "changed (rewrite_all in the launchpad config rewrites them all).")
+def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: Exports) -> MaterializeResult:
+    frames = _frames(warehouse)
+    national = frames["national"]
+    if national.empty:
+        return MaterializeResult(metadata={"workbooks": 0})
+    main_force = national["force_code"].value_counts().idxmax()
+    written, unchanged = [], 0
+    fingerprints_path = exports.path / FINGERPRINTS
+    previous = json.loads(fingerprints_path.read_text(encoding="utf-8")) if fingerprints_path.exists() else {}
+    fingerprints = {}
+    layout = _layout_version()
+    for (force_code, quarter_end), measures in national.groupby(["force_code", "quarter_end"]):
+        label = quarter_label(pd.Timestamp(quarter_end))
+        suffix = "" if force_code == main_force else f"-{measures['slug'].iloc[0]}"
+        by_force_quarter = {name: frame[(frame["force_code"] == force_code) & (frame["quarter_end"] == quarter_end)]
+                            for name, frame in frames.items() if name in ("kpis", "breakdowns")}
+        monthly = frames["monthly"]
+        monthly = monthly[(monthly["force_code"] == force_code)
+                          & (pd.to_datetime(monthly["month"]) <= pd.to_datetime(measures["window_end"]).max())]
+        workbook = exports.path / f"scorecard-{label}{suffix}.xlsx"
+        statement = exports.path / f"statement-{label}{suffix}.md"
+        # rewritten only when its figures (or the layout code) changed: a run that loads one month
+        # does not rewrite every force's every quarter
+        spc = frames["spc"][frames["spc"]["force_code"] == force_code]
+        spc = spc[pd.to_datetime(spc["month"]) <= pd.to_datetime(measures["window_end"]).max()]
+        fingerprint = _fingerprint(layout, measures, by_force_quarter["kpis"], by_force_quarter["breakdowns"],
+                                   monthly, spc)
+        fingerprints[workbook.name] = fingerprint
+        if (not config.rewrite_all and previous.get(workbook.name) == fingerprint and workbook.exists()
+                and statement.exists()):
+            unchanged += 1
+            continue
+        exports.path.mkdir(parents=True, exist_ok=True)
+        write_scorecard_workbook(workbook, measures, by_force_quarter["kpis"], monthly)
+        statement.write_text(draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly),
+                             encoding="utf-8")
+        written.append(workbook.name)
+    exports.path.mkdir(parents=True, exist_ok=True)
+    fingerprints_path.write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")
+    latest = national[national["force_code"] == main_force]["quarter_end"].max()
+    main_monthly = frames["monthly"][frames["monthly"]["force_code"] == main_force]
+    latest_label = quarter_label(pd.Timestamp(latest))
+    return MaterializeResult(metadata={
+        "workbooks": len(written),
+        "workbooks_unchanged": unchanged,
+        "written": MetadataValue.json(written),
+        "latest_workbook": MetadataValue.path(str(exports.path / f"scorecard-{latest_label}.xlsx")),
+        "latest_statement": MetadataValue.md(
+            (exports.path / f"statement-{latest_label}.md").read_text(encoding="utf-8")),
+        "trend": png_metadata(trend_chart_png(main_monthly, TREND_MEASURES, f"Monthly trend, {main_force}")),
+    })
+
+
+# per document, a digest of the mart rows it is written from and of the code that lays it out
+FINGERPRINTS = ".fingerprints.json"
+
+
+def _layout_version() -> str:
+    from assets.board_pack import documents as board_documents
+
+    return hashlib.sha256(Path(board_documents.__file__).read_bytes()).hexdigest()[:16]
+
+
+def _fingerprint(layout: str, *frames: pd.DataFrame) -> str:
+    digest = hashlib.sha256(layout.encode())
+    for frame in frames:
+        digest.update(frame.sort_index(axis=1).to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+def png_metadata(png: bytes) -> MetadataValue:
+    """A PNG the Dagster UI shows inline (markdown image with a data URI)."""
+    import base64
+
+    return MetadataValue.md(f"![trend](data:image/png;base64,{base64.b64encode(png).decode()})")

@@ -1,0 +1,245 @@
+"""Sources delivered as whole files (publications, workbooks): ONS, Home Office, NHS, data.police.uk.
+
+Each becomes three assets, one per layer, built by `file_source_assets`:
+- ingest `<name>_files`: the files of the source's folder that are new or changed since they were
+  last loaded (by SHA-256), parsed as published;
+- validation `validated_<name>`: the source's Great Expectations suite, one blocking check per
+  critical expectation;
+- warehouse `<asset>`: in one transaction, the rows of each delivered file replace that file's
+  earlier rows in `landed.<name>` (a file name is a period: a re-delivery replaces it, a file
+  no longer in the folder keeps its rows), then the source's core models are rebuilt from it.
+
+A file that breaks the contract is quarantined with its reason and its rows are left out; every
+other file of the delivery loads, and the rejected file's period keeps its last good state.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, Output, asset
+
+from assets.lib.errors import RejectedFile, read_delivered_file
+from assets.lib.landing import sha256_of
+from assets.lib.resources import Exports, LandingFolder, Warehouse
+from assets.lib.sql import build_table, describe_table, frame_of, table_metadata
+from assets.lib.validation import (
+    check_results,
+    check_specs,
+    docs_metadata,
+    quarantine_rejected,
+    rejections_by_file,
+    validate,
+)
+
+LOADED_FILES_TABLE = "meta.loaded_files"
+# the dimensions a source's core models join (force codes, LSOA geography)
+DIMENSIONS = (AssetKey("dim_force"), AssetKey("dim_geography"))
+LOADED_FILES_DDL = (
+    f"create table if not exists {LOADED_FILES_TABLE} (source varchar, file_name varchar, force_code varchar, "
+    "period date, sha256 varchar, rows integer, loaded_at timestamp, run_id varchar)"
+)
+
+
+def ensure_loaded_files(conn) -> None:
+    """meta.loaded_files, the record of every file loaded, described for analysts like every table."""
+    conn.execute(LOADED_FILES_DDL)
+    if not conn.execute(f"select comment from duckdb_tables() where schema_name || '.' || table_name = "
+                        f"'{LOADED_FILES_TABLE}'").fetchone()[0]:
+        conn.execute(f"comment on table {LOADED_FILES_TABLE} is 'Every delivered file loaded: source, file name, "
+                     "force, period, SHA-256, rows, when and by which run. A re-delivery replaces its row.'")
+        describe_table(conn, LOADED_FILES_TABLE, "loaded_files")
+
+
+@dataclass(frozen=True)
+class FileSource:
+    name: str
+    globs: tuple[str, ...]
+    read: Callable[[Path], pd.DataFrame]
+    columns: dict[str, str]
+    models: tuple[str, ...]
+    description: str
+    upstream: tuple[AssetKey, ...] = ()
+    # (force_code, first day of the period) a file name stands for, recorded in meta.loaded_files so
+    # a delivered month with no rows still counts as delivered
+    identify: Callable[[Path], tuple[str | None, str | None]] | None = None
+    # what a delivery covers (ONS: its tables; HES: its months and forces): a re-delivery that covers
+    # less than the file it replaces is refused, unless marked as a withdrawal (WITHDRAWAL_SUFFIX)
+    coverage: tuple[str, ...] = ()
+
+    @property
+    def landed_table(self) -> str:
+        return f"landed.{self.name}"
+
+    @property
+    def asset_name(self) -> str:
+        return self.models[0]
+
+    def files(self, root: Path) -> list[Path]:
+        found = {p for pattern in self.globs for p in root.glob(pattern)}
+        return sorted(p for p in found if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+# <file name>.withdrawal.txt beside a re-delivered file, saying why: the delivery may then hold less
+# than the one it replaces (a table, a force, a month deliberately withdrawn)
+WITHDRAWAL_SUFFIX = ".withdrawal.txt"
+
+
+def shrinking_redeliveries(conn, source: FileSource, rows: pd.DataFrame, landing_root: Path) -> dict[str, str]:
+    """Re-delivered files that cover less than the delivery they replace, with what they drop.
+
+    Nothing is lost silently: a re-delivered ONS edition without Table P4 would otherwise take the
+    knife-crime baseline out of the warehouse with a clean run."""
+    if not source.coverage or not len(rows):
+        return {}
+    exists = conn.execute("select count(*) from duckdb_tables() where schema_name = 'landed' and table_name = ?",
+                          [source.name]).fetchall()[0][0]
+    if not exists:
+        return {}
+    keys = ", ".join(source.coverage)
+    new_keys = rows[["source_file", *source.coverage]].drop_duplicates()
+    conn.register("redelivered_keys", new_keys)
+    try:
+        dropped = conn.execute(
+            f"select source_file, {keys} from (select distinct source_file, {keys} from {source.landed_table} "
+            "where source_file in (select source_file from redelivered_keys)) "
+            f"except select source_file, {keys} from redelivered_keys order by all").fetchall()
+    finally:
+        conn.unregister("redelivered_keys")
+    by_file: dict[str, list[str]] = {}
+    for file_name, *key in dropped:
+        by_file.setdefault(file_name, []).append(", ".join(f"{c} {v}" for c, v in zip(source.coverage, key,
+                                                                                        strict=True)))
+    withdrawn = {p.name.removesuffix(WITHDRAWAL_SUFFIX) for p in landing_root.rglob(f"*{WITHDRAWAL_SUFFIX}")}
+    return {
+        name: f"{name}: whole file: the re-delivery holds less than the delivery it replaces (missing: "
+              f"{'; '.join(missing[:10])}{'; ...' if len(missing) > 10 else ''}). Nothing is lost silently: "
+              f"deliver the complete file, or put {name}{WITHDRAWAL_SUFFIX} beside it saying why the rest is "
+              "withdrawn."
+        for name, missing in by_file.items() if name not in withdrawn
+    }
+
+
+def _loaded(warehouse: Warehouse, source: str) -> dict[str, str]:
+    with warehouse.get_connection() as conn:
+        ensure_loaded_files(conn)
+        return dict(conn.execute(
+            f"select file_name, sha256 from {LOADED_FILES_TABLE} where source = ?", [source]).fetchall())
+
+
+def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
+    files_asset, validated_asset = f"{source.name}_files", f"validated_{source.name}"
+    # what passes from asset to asset: tables in the working warehouse, not pickled DataFrames
+    delivery, delivery_files = f"landed.{source.name}__delivery", f"landed.{source.name}__delivery_files"
+
+    @asset(name=files_asset, group_name="ingest", kinds={"duckdb", "pandas"}, owners=["team:data-engineering"],
+           description=f"{source.description} Files matching <landing>/{' or '.join(source.globs)} new or changed "
+           f"since last loaded, parsed as published, in {delivery} (rows) and {delivery_files} (files).")
+    def files(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> MaterializeResult:
+        loaded = _loaded(warehouse, source.name)
+        frames, rejected, parsed, warnings = [], [], {}, {}
+        delivered = []
+        for path in source.files(landing.path):
+            sha = sha256_of(path)
+            if loaded.get(path.name) == sha:
+                continue
+            try:
+                force_code, period = source.identify(path) if source.identify else (None, None)
+                frame = read_delivered_file(source.read, path)
+            except RejectedFile as error:
+                # one bad file is one rejected file: it goes to quarantine, the others load
+                where = landing.quarantine(path, str(error))
+                context.log.error(f"{error} (moved to {where})")
+                rejected.append(str(error))
+                continue
+            if frame.attrs.get("warnings"):
+                warnings[path.name] = dict(frame.attrs["warnings"])
+                for message, count in warnings[path.name].items():
+                    context.log.warning(f"{path.name}: {message} ({count} row(s))")
+            frame = frame.assign(source_file=path.name, file_sha256=sha)
+            if "source_row" not in frame:
+                frame["source_row"] = range(1, len(frame) + 1)
+            frames.append(frame)
+            parsed[path.name] = len(frame)
+            delivered.append({"file_name": path.name, "force_code": force_code, "period": period,
+                              "sha256": sha, "rows": len(frame)})
+        combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+            columns=[*source.columns, "source_file", "source_row", "file_sha256"])
+        with warehouse.transaction() as conn:
+            conn.execute("create schema if not exists landed")
+            _write(conn, delivery, combined)
+            _write(conn, delivery_files, pd.DataFrame(delivered, columns=list(DELIVERY_FILE_COLUMNS)).astype(
+                {"file_name": "str", "sha256": "str", "rows": "int64"}))
+        return MaterializeResult(metadata={
+            "files": MetadataValue.json(parsed), "dagster/row_count": len(combined),
+            "dagster/table_name": delivery, "rejected": MetadataValue.json(rejected),
+            "warnings": MetadataValue.json(warnings)})
+
+    @asset(name=validated_asset, group_name="validation", deps=[files_asset], kinds={"great_expectations", "duckdb"},
+           owners=["team:data-engineering"], check_specs=check_specs(source.name, validated_asset),
+           description=f"{source.description} Rows that passed the {source.name} Great Expectations suite "
+           f"(expectations/{source.name}.json); the files that did not are quarantined and taken out of "
+           f"{delivery}.")
+    def validated(context: AssetExecutionContext, landing: LandingFolder, exports: Exports, warehouse: Warehouse):
+        with warehouse.get_connection() as conn:
+            rows = frame_of(conn, f"select * from {delivery}")
+        outcomes = validate(rows, source.name, docs_dir=exports.data_docs,
+                            run_name=f"{source.name}-{context.run_id[:8]}")
+        by_name = {p.name: p for p in source.files(landing.path)}
+        rejections = rejections_by_file(outcomes)
+        with warehouse.transaction() as conn:
+            for name, reason in shrinking_redeliveries(conn, source, rows, landing.path).items():
+                rejections.setdefault(name, []).append(reason)
+            quarantined = quarantine_rejected(rows, rejections, by_name.get, landing.quarantine, context.log.error)
+            names = sorted(quarantined)
+            conn.execute(f"delete from {delivery} where list_contains(?::varchar[], source_file)", [names])
+            conn.execute(f"delete from {delivery_files} where list_contains(?::varchar[], file_name)", [names])
+            accepted = conn.execute(f"select count(*) from {delivery}").fetchone()[0]
+        yield MaterializeResult(metadata={"dagster/row_count": int(accepted), "dagster/table_name": delivery,
+                                          "rejected_files": MetadataValue.json(sorted(quarantined - {"*"})),
+                                          **docs_metadata(exports.data_docs, source.name)})
+        yield from check_results(outcomes, validated_asset, quarantined)
+
+    @asset(name=source.asset_name, group_name="warehouse", deps=[validated_asset, *source.upstream],
+           kinds={"duckdb"}, owners=["team:data-engineering"], description=source.description)
+    def warehouse_table(context: AssetExecutionContext, warehouse: Warehouse) -> Output[None]:
+        columns = ", ".join(f"{name} {kind}" for name, kind in source.columns.items())
+        with warehouse.transaction() as conn:
+            conn.execute("create schema if not exists landed")
+            ensure_loaded_files(conn)
+            conn.execute(f"create table if not exists {source.landed_table} ({columns}, source_file varchar, "
+                         "source_row integer)")
+            files = frame_of(conn, f"select * from {delivery_files} order by file_name")
+            rows = conn.execute(f"select count(*) from {delivery}").fetchone()[0]
+            if len(files):
+                delivered = sorted(files["file_name"])
+                conn.execute(f"delete from {source.landed_table} where list_contains(?, source_file)", [delivered])
+                conn.execute(f"insert into {source.landed_table} by name select "
+                             f"{', '.join(source.columns)}, source_file, source_row from {delivery}")
+                conn.execute(f"delete from {LOADED_FILES_TABLE} where source = ? and list_contains(?, file_name)",
+                             [source.name, delivered])
+                conn.executemany(
+                    f"insert into {LOADED_FILES_TABLE} values (?, ?, ?, ?::date, ?, ?, now(), ?)",
+                    [[source.name, f.file_name, f.force_code, f.period, f.sha256, int(f.rows), context.run_id]
+                     for f in files.itertuples()])
+            conn.execute(f"drop table {delivery}")
+            conn.execute(f"drop table {delivery_files}")
+            tables = [build_table(conn, model) for model in source.models]
+            metadata = table_metadata(conn, tables[0])
+        context.log.info(f"{source.name}: {len(files)} files, {rows} rows delivered; rebuilt {', '.join(tables)}")
+        return Output(None, metadata={**metadata, "files_delivered": len(files), "rows_delivered": int(rows),
+                                      "tables": MetadataValue.json(tables)})
+
+    return [files, validated, warehouse_table]
+
+
+DELIVERY_FILE_COLUMNS = ("file_name", "force_code", "period", "sha256", "rows")
+
+
+def _write(conn, table: str, frame: pd.DataFrame) -> None:
+    conn.register("frame_to_write", frame)
+    try:
+        conn.execute(f"create or replace table {table} as select * from frame_to_write")
+    finally:
+        conn.unregister("frame_to_write")

@@ -1,0 +1,162 @@
+"""The landing folder: which files are there for a source and period, and quarantine for bad ones.
+
+File names carry the force and the period (SOURCES.md), so discovery never opens a file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from assets.lib.reference_data import force_codes_by_slug
+
+QUARANTINE_DIR_NAME = "_quarantine"
+
+
+@dataclass(frozen=True)
+class SourceLayout:
+    """Where one source's files sit in the landing folder and how their names read."""
+
+    name: str
+    folder: str
+    pattern: re.Pattern[str]
+
+    def match(self, path: Path) -> re.Match[str] | None:
+        return self.pattern.fullmatch(path.name)
+
+
+FORCE_CRIMES = SourceLayout(
+    "recorded_crime", "force/crimes", re.compile(r"(?P<force>[a-z0-9-]+)-crimes-(?P<period>\d{4}-\d{2})\.csv")
+)
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    path: Path
+    source: str
+    force_slug: str
+    force_code: str
+    period: date
+
+    @property
+    def month(self) -> str:
+        return self.period.strftime("%Y-%m")
+
+    def sha256(self) -> str:
+        return sha256_of(self.path)
+
+
+def sha256_of(path: Path) -> str:
+    """The content hash that identifies a delivery: same bytes, same file, whatever its timestamp."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _period(text: str) -> date:
+    return datetime.strptime(text, "%Y-%m").date()
+
+
+def _candidates(root: Path, layout: SourceLayout) -> list[Path]:
+    folder = root / layout.folder
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def discover(root: Path, layout: SourceLayout) -> list[LandedFile]:
+    """Every well-named file of a source in the landing folder, sorted by period then force."""
+    forces = force_codes_by_slug()
+    found = []
+    for path in _candidates(root, layout):
+        match = layout.match(path)
+        if match is not None and match["force"] in forces:
+            slug = match["force"]
+            found.append(LandedFile(path, layout.name, slug, forces[slug], _period(match["period"])))
+    return sorted(found, key=lambda f: (f.period, f.force_code))
+
+
+def misnamed(root: Path, layout: SourceLayout) -> list[Path]:
+    """Files in a source's folder whose name breaks the layout or names an unknown force.
+
+    They cannot be given a period, so no partition loads them; runs report them so a mistyped
+    delivery is noticed rather than silently ignored.
+    """
+    forces = force_codes_by_slug()
+    bad = []
+    for path in _candidates(root, layout):
+        match = layout.match(path)
+        if match is None or match["force"] not in forces:
+            bad.append(path)
+    return bad
+
+
+def nearest_valid_name(path: Path) -> str | None:
+    """The well-formed crime extract name a misnamed file most likely meant ("West-Midlandz-crimes-2021-03.CSV"
+    -> "west-midlands-crimes-2021-03.csv"), or None when it reads as no crime extract at all."""
+    loose = re.fullmatch(r"(?P<force>.+?)[-_ ]crimes[-_ ](?P<year>\d{4})[-_]?(?P<month>\d{2})\.csv", path.name,
+                         flags=re.IGNORECASE)
+    if loose is None:
+        return None
+    slug = loose["force"].lower().replace("_", "-").replace(" ", "-")
+    close = difflib.get_close_matches(slug, list(force_codes_by_slug()), n=1, cutoff=0.6)
+    return f"{close[0]}-crimes-{loose['year']}-{loose['month']}.csv" if close else None
+
+
+def quarantine_misnamed(root: Path, layout: SourceLayout) -> list[tuple[Path, str]]:
+    """Quarantine every file of a source's folder whose name breaks the layout: a misnamed file cannot be
+    given a period, so it would otherwise never load and a force would silently lose a month. The
+    reason names the naming rule and the nearest valid name."""
+    moved = []
+    for path in misnamed(root, layout):
+        nearest = nearest_valid_name(path)
+        reason = (f"{path.name}: whole file: the file name must be <force>-crimes-<YYYY-MM>.csv in lower case, "
+                  "the force a slug of reference/forces.csv"
+                  + (f"; did you mean {nearest}? Deliver it again under that name." if nearest else "."))
+        moved.append((quarantine(root, path, reason), reason))
+    return moved
+
+
+def files_for_month(root: Path, layout: SourceLayout, month: str) -> list[LandedFile]:
+    return [f for f in discover(root, layout) if f.month == month]
+
+
+def quarantine(root: Path, file: Path, reason: str) -> Path:
+    """Move a rejected file out of the landing folder, with the reason written beside it.
+
+    Moving (not copying) means the next run sees the period as it was before the bad delivery,
+    and a corrected re-delivery under the same name is picked up cleanly.
+    """
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    relative = file.resolve().relative_to(root.resolve())
+    target = root / QUARANTINE_DIR_NAME / stamp / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(file), target)
+    target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
+    return target
+
+
+@dataclass(frozen=True)
+class QuarantinedFile:
+    path: Path
+    reason: str
+
+
+def quarantined_files(root: Path) -> dict[Path, QuarantinedFile]:
+    """Every file in the landing folder's quarantine, with its reason. A run's summary compares the
+    set before and after each step to say what that step rejected."""
+    folder = root / QUARANTINE_DIR_NAME
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for reason in sorted(folder.rglob("*.reason.txt")):
+        path = reason.with_name(reason.name.removesuffix(".reason.txt"))
+        found[path] = QuarantinedFile(path, reason.read_text(encoding="utf-8").strip())
+    return found

@@ -1,0 +1,303 @@
+"""Great Expectations suites (stored as JSON in expectations/) run over a landed DataFrame.
+
+GX 1.x runs here, inside our own Dagster code, not through dagster-ge (built for GX < 1 and
+pandas < 3). Each expectation carries in its `meta` the Dagster check name, a severity and the rule
+in words; `critical` expectations become blocking asset checks, so a failure stops the load.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import shutil
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue
+
+SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
+INDEX_COLUMNS = ["source_file", "source_row"]
+EXAMPLES_SHOWN = 5
+
+
+@cache
+def load_suite(name: str) -> dict[str, Any]:
+    return json.loads((SUITES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def check_specs(suite_name: str, asset: str) -> list[AssetCheckSpec]:
+    """One Dagster check per expectation; critical ones block downstream assets."""
+    return [
+        AssetCheckSpec(
+            name=exp["meta"]["check_name"],
+            asset=AssetKey(asset),
+            description=exp["meta"]["rule"],
+            blocking=exp["meta"]["severity"] == "critical",
+        )
+        for exp in load_suite(suite_name)["expectations"]
+    ]
+
+
+@dataclass
+class ExpectationOutcome:
+    check_name: str
+    rule: str
+    critical: bool
+    success: bool
+    element_count: int
+    unexpected_count: int
+    rows_failing_by_file: dict[str, int] = field(default_factory=dict)
+    examples_by_file: dict[str, list[str]] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def failing_files(self) -> list[str]:
+        return sorted(self.rows_failing_by_file)
+
+    def message(self, file: str | None = None) -> str:
+        """The rule and the first failing rows (of one file, or of all)."""
+        if self.success:
+            return f"{self.check_name}: passed ({self.rule})"
+        if self.error:
+            return f"{self.check_name} could not run: {self.error}"
+        files = [file] if file else self.failing_files
+        examples = [e for name in files for e in self.examples_by_file.get(name, [])][:EXAMPLES_SHOWN]
+        failing = sum(self.rows_failing_by_file.get(name, 0) for name in files) or self.unexpected_count
+        more = failing - len(examples)
+        tail = f"; and {more} more row(s)" if more > 0 else ""
+        return f"{self.check_name} failed: {self.rule}. {'; '.join(examples)}{tail}"
+
+
+def _describe(index_row: Mapping[str, Any], column: str | None) -> str:
+    where = f"{index_row.get('source_file')} row {index_row.get('source_row')}"
+    if column is None:
+        return where
+    return f"{where}, column '{column}': {index_row.get(column)!r}"
+
+
+def validate(
+    frame: pd.DataFrame,
+    suite_name: str,
+    parameters: Mapping[str, Any] | None = None,
+    docs_dir: Path | None = None,
+    run_name: str | None = None,
+) -> list[ExpectationOutcome]:
+    """Run a stored suite over a frame that carries source_file and source_row columns.
+
+    With `docs_dir`, every run is also rendered as Great Expectations Data Docs there, under
+    `run_name`; the results are kept in docs_dir/.results so the site lists every run, not only the
+    last (the newest page: `latest_docs_page`)."""
+    if not len(frame):
+        # nothing delivered (every file unchanged): every rule holds over no rows, as Great Expectations
+        # would say after a second or so of setting up a context per source
+        return [ExpectationOutcome(check_name=e["meta"]["check_name"], rule=e["meta"]["rule"],
+                                   critical=e["meta"]["severity"] == "critical", success=True, element_count=0,
+                                   unexpected_count=0) for e in load_suite(suite_name)["expectations"]]
+    import great_expectations as gx  # import costs seconds and 100 MB: only when validating
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    suite_json = load_suite(suite_name)
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults())
+    actions = []
+    if docs_dir is not None:
+        config.stores["validation_results_store"] = {
+            "class_name": "ValidationResultsStore",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(docs_dir / ".results")},
+        }
+        config.data_docs_sites = {"policing": {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }}
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["policing"])]
+    context = gx.get_context(project_config=config, mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch_definition = (
+        context.data_sources.add_pandas("landing")
+        .add_dataframe_asset(name=suite_name)
+        .add_batch_definition_whole_dataframe("whole_file")
+    )
+    expectation_parameters = dict(parameters or {})
+
+    def run(name: str, suite: dict[str, Any], result_format: Any, data: pd.DataFrame, docs: bool) -> list:
+        definition = context.validation_definitions.add(gx.ValidationDefinition(
+            name=name, data=batch_definition, suite=context.suites.add(gx.ExpectationSuite(**copy.deepcopy(suite)))))
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=name, validation_definitions=[definition], actions=actions if docs else [],
+            result_format=result_format))
+        result = checkpoint.run(batch_parameters={"dataframe": data}, expectation_parameters=expectation_parameters,
+                                run_id=RunIdentifier(run_name=run_name or suite_name))
+        return [item for run_result in result.run_results.values() for item in run_result.results]
+
+    # A pass/fail run costs about half of one that lists failing rows; only the expectations that
+    # failed are run again to name the files and rows. The pass/fail run shows no values, so its
+    # Data Docs page is safe as it is.
+    quick = run(suite_name, suite_json, "BOOLEAN_ONLY", frame, docs=True)
+    failed = {item.expectation_config.meta["check_name"] for item in quick if not item.success}
+    results = [item for item in quick if item.success]
+    if failed:
+        detail_json = dict(suite_json, name=f"{suite_name}_failures",
+                           expectations=[e for e in suite_json["expectations"] if e["meta"]["check_name"] in failed])
+        # a rule on a derived column (recorded_month) names the delivered one (meta.shown_column)
+        shown = sorted({e["meta"]["shown_column"] for e in detail_json["expectations"] if "shown_column" in e["meta"]})
+        detail_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [*INDEX_COLUMNS, *shown]}
+        # the reasons name the values as delivered; the failure page is rendered from an HTML-escaped
+        # copy, because Great Expectations writes failing values into its pages raw and a delivered
+        # value such as <img onerror=...> would run in the browser of whoever opens them
+        results += run(f"{suite_name}_failures", detail_json, detail_format, frame, docs=False)
+        if docs_dir is not None:
+            # the checkpoint stores every result and the site renders every stored one: the raw result
+            # must not stay in the store (nor a page of it from an earlier release)
+            for kept in (docs_dir / ".results" / f"{suite_name}_failures",
+                         docs_dir / "validations" / f"{suite_name}_failures"):
+                shutil.rmtree(kept, ignore_errors=True)
+            run(f"{suite_name}_failures_page", dict(detail_json, name=f"{suite_name}_failures_page"), detail_format,
+                html_escaped(frame), docs=True)
+    outcomes = []
+    for item in results:
+        meta = item.expectation_config.meta
+        kwargs = item.expectation_config.kwargs
+        details = item.result or {}
+        column = meta.get("shown_column") or kwargs.get("column") or kwargs.get("column_A")
+        index_rows: Sequence[Mapping[str, Any]] = details.get("unexpected_index_list") or []
+        raised = item.exception_info.get("raised_exception") if isinstance(item.exception_info, dict) else False
+        outcome = ExpectationOutcome(
+            check_name=meta["check_name"],
+            rule=meta["rule"],
+            critical=meta["severity"] == "critical",
+            success=bool(item.success),
+            element_count=int(details.get("element_count") or len(frame)),
+            unexpected_count=int(details.get("unexpected_count") or 0),
+        )
+        if raised:
+            outcome.success = False
+            outcome.error = str(item.exception_info.get("exception_message"))
+        for index_row in index_rows:
+            name = str(index_row.get("source_file"))
+            outcome.rows_failing_by_file[name] = outcome.rows_failing_by_file.get(name, 0) + 1
+            examples = outcome.examples_by_file.setdefault(name, [])
+            if len(examples) < EXAMPLES_SHOWN:
+                examples.append(_describe(index_row, column))
+        outcomes.append(outcome)
+    return outcomes
+
+
+def map_text(frame: pd.DataFrame, transform: Callable[[str], str]) -> pd.DataFrame:
+    """A copy of the frame with `transform` applied to every text value (other values untouched): how a
+    frame is made safe for a page (HTML-escaped) or a spreadsheet (formula text neutralised)."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(lambda v: transform(v) if isinstance(v, str) else v)
+    return safe
+
+
+def html_escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame with every text value HTML-escaped, for rendering pages of it."""
+    return map_text(frame, html.escape)
+
+
+def latest_docs_page(docs_dir: Path, suite_name: str) -> Path | None:
+    """The Data Docs page of the latest validation of a suite, if any was rendered."""
+    pages = sorted((docs_dir / "validations" / suite_name).rglob("*.html"), key=lambda p: p.stat().st_mtime)
+    return pages[-1] if pages else None
+
+
+def docs_metadata(docs_dir: Path, suite_name: str) -> dict[str, MetadataValue]:
+    """Links to the Data Docs of a suite's latest validation, for the asset's metadata."""
+    page = latest_docs_page(docs_dir, suite_name)
+    if page is None:
+        return {}
+    return {"data_docs": MetadataValue.url(page.as_uri()), "data_docs_index": MetadataValue.url(
+        (docs_dir / "index.html").as_uri())}
+
+
+def check_results(
+    outcomes: Sequence[ExpectationOutcome], asset: str, quarantined: Collection[str] = ()
+) -> list[AssetCheckResult]:
+    """One check result per expectation.
+
+    A critical failure blocks what follows (severity ERROR) unless every file that broke it was
+    quarantined and its rows taken out of the asset's output: then what moves on passed, the check
+    still shows the failure (severity WARN) and names the files, and the other files of the delivery
+    load. One bad file is one rejected file, never a blocked source."""
+    results = []
+    for outcome in outcomes:
+        # a table-level failure, or one that could not run, condemns every file (rejections_by_file)
+        failing = set(outcome.failing_files) or {"*"}
+        contained = not outcome.success and bool(quarantined) and (
+            failing <= set(quarantined) or "*" in quarantined)
+        severity = AssetCheckSeverity.ERROR if outcome.critical and not contained else AssetCheckSeverity.WARN
+        description = outcome.message()
+        if contained:
+            named = ", ".join(sorted(failing - {"*"})) or "every file of the delivery"
+            description += f" Quarantined (the rest of the delivery loaded): {named}."
+        results.append(AssetCheckResult(
+            asset_key=AssetKey(asset),
+            check_name=outcome.check_name,
+            passed=outcome.success,
+            severity=severity,
+            description=description,
+            metadata={
+                "rule": outcome.rule,
+                "rows_checked": outcome.element_count,
+                "rows_failing": outcome.unexpected_count,
+                "rows_failing_by_file": MetadataValue.json(outcome.rows_failing_by_file),
+                "files_quarantined": MetadataValue.json(sorted(set(quarantined) - {"*"})),
+            },
+        ))
+    return results
+
+
+def quarantine_rejected(
+    rows: pd.DataFrame,
+    rejections: Mapping[str, Sequence[str]],
+    locate: Callable[[str], Path | None],
+    quarantine: Callable[[Path, str], Path],
+    log: Callable[[str], None],
+) -> set[str]:
+    """Move every file that broke a critical expectation to quarantine, its reasons beside it.
+
+    Returns the names taken out of the delivery; "*" among them when a table-level failure condemned
+    every file."""
+    moved: set[str] = set()
+    for file_name, reasons in rejections.items():
+        names = rows["source_file"].unique() if file_name == "*" else [file_name]
+        for name in names:
+            path = locate(str(name))
+            if path is not None and path.exists():
+                where = quarantine(path, "\n".join(reasons))
+                log(f"{name} rejected, moved to {where}:\n" + "\n".join(reasons))
+            moved.add(str(name))
+        if file_name == "*":
+            moved.add("*")
+    return moved
+
+
+def without_files(frame: pd.DataFrame, names: Collection[str], column: str = "source_file") -> pd.DataFrame:
+    """The rows of a delivery that did not come from the named (rejected) files."""
+    if not len(names) or not len(frame):
+        return frame
+    return frame[~frame[column].isin(list(names))].reset_index(drop=True)
+
+
+def rejections_by_file(outcomes: Sequence[ExpectationOutcome]) -> dict[str, list[str]]:
+    """For each file that broke a critical expectation, the messages that say where and why."""
+    reasons: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        if outcome.critical and not outcome.success:
+            # An expectation that could not run (or a table-level one) condemns every file.
+            for name in outcome.failing_files or ["*"]:
+                reasons.setdefault(name, []).append(outcome.message(None if name == "*" else name))
+    return reasons

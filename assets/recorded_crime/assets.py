@@ -1,0 +1,387 @@
+"""Recorded crime: force extracts, a range of months in one run, from landing to the star schema.
+
+crime_extracts (ingest) -> validated_crime_extracts (validation, GX suite as blocking checks)
+-> fact_recorded_crime (warehouse). A month is the unit of delivery; a run takes a range of months
+(Dagster's single-run backfill policy: a backfill of five years is one run, one read, one
+validation). Rows pass from asset to asset as DuckDB tables in the working warehouse
+(`landed.crime_extracts`, `landed.validated_crime_extracts`), not as pickled DataFrames. A
+re-delivered month replaces that month, for the forces delivered, in one transaction; a
+byte-identical re-delivery is not read again.
+"""
+
+import warnings
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    asset_check,
+)
+
+from assets.dimensions.assets import dim_date, dim_force, dim_geography, dim_offence
+from assets.lib.errors import RejectedFile, read_delivered_file
+from assets.lib.file_sources import LOADED_FILES_TABLE, ensure_loaded_files
+from assets.lib.landing import FORCE_CRIMES, quarantine_misnamed
+from assets.lib.partitions import month_of, monthly_partitions
+from assets.lib.resources import Exports, LandingFolder, Warehouse
+from assets.lib.sql import create_staging_view, describe_table, frame_of, model_sql, table_metadata
+from assets.lib.validation import (
+    check_results,
+    check_specs,
+    docs_metadata,
+    quarantine_rejected,
+    rejections_by_file,
+    validate,
+)
+from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS, read_force_table
+
+SUITE = "recorded_crime"
+FACT_TABLE = "core.fact_recorded_crime"
+EXTRACTS_TABLE = "landed.crime_extracts"
+VALIDATED_TABLE = "landed.validated_crime_extracts"
+# every field as delivered (text), then where it came from; recorded_month feeds the rule that a
+# record lies in the month its file is named for, row by row across a range of months
+EXTRACT_COLUMNS = (*RECORDED_CRIME_COLUMNS, "recorded_month", "source_file", "source_row", "force_code", "file_month",
+                   "file_sha256")
+# the single-run backfill policy is marked beta in Dagster 1.13; it is what makes a range one run
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=Warning)
+MONTHLY = {"partitions_def": monthly_partitions, "backfill_policy": BackfillPolicy.single_run()}
+
+
+def months_of(context: AssetExecutionContext) -> list[str]:
+    """The months ('2022-03') of the run's partition range: one month for the sensor, many for a backfill."""
+    return [month_of(key) for key in context.partition_keys]
+
+
+def _empty_extracts() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in EXTRACT_COLUMNS})
+    frame["source_row"] = pd.Series(dtype="int64")
+    return frame
+
+
+def _loaded_shas(conn, months: list[str]) -> set[tuple[str, str]]:
+    ensure_loaded_files(conn)
+    return set(conn.execute(
+        f"select file_name, sha256 from {LOADED_FILES_TABLE} where source = ? "
+        "and list_contains(?::date[], period)", [FORCE_CRIMES.name, [f"{m}-01" for m in months]]).fetchall())
+
+
+@asset(
+    group_name="ingest",
+    **MONTHLY,
+    kinds={"csv", "duckdb"},
+    owners=["team:data-engineering"],
+    description="The crime extracts of the run's months (force/crimes/<force>-crimes-<YYYY-MM>.csv) that are "
+    "new or changed since they were loaded, as delivered: every field as text, with the file and row each "
+    "came from, in landed.crime_extracts of the working warehouse.",
+)
+def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> MaterializeResult:
+    months = months_of(context)
+    for where, reason in quarantine_misnamed(landing.path, FORCE_CRIMES):
+        context.log.error(f"{reason} (moved to {where})")
+    with warehouse.get_connection() as conn:
+        loaded = _loaded_shas(conn, months)
+    files = [f for f in landing.files(FORCE_CRIMES) if f.month in set(months)]
+    tables, rejected, file_rows, unchanged = [], [], {}, []
+    for file in files:
+        sha = file.sha256()
+        if (file.path.name, sha) in loaded:
+            # a byte-identical re-delivery is already in the warehouse: not read, validated or loaded again
+            unchanged.append(file.path.name)
+            continue
+        try:
+            table = read_delivered_file(lambda path: read_force_table(path, RECORDED_CRIME_COLUMNS), file.path)
+        except RejectedFile as error:
+            # the other files of the range still load
+            where = landing.quarantine(file.path, str(error))
+            context.log.error(f"{error} (moved to {where})")
+            rejected.append(str(error))
+            continue
+        rows = table.num_rows
+        table = table.append_column("recorded_month", pc.utf8_slice_codeunits(table["recorded_date"], 0, 7))
+        for column, value in (("force_code", file.force_code), ("file_month", file.month), ("file_sha256", sha)):
+            table = table.append_column(column, pa.array([value] * rows, pa.string()))
+        tables.append(table.select(list(EXTRACT_COLUMNS)))
+        file_rows[file.path.name] = rows
+    extracts = pa.concat_tables(tables) if tables else pa.Table.from_pandas(_empty_extracts(), preserve_index=False)
+    with warehouse.transaction() as conn:
+        conn.execute("create schema if not exists landed")
+        conn.register("delivered_extracts", extracts)
+        conn.execute(f"create or replace table {EXTRACTS_TABLE} as select * from delivered_extracts")
+        conn.unregister("delivered_extracts")
+        metadata = table_metadata(conn, EXTRACTS_TABLE)
+    context.log.info(f"{len(file_rows)} file(s) read, {extracts.num_rows:,} rows; {len(unchanged)} unchanged, "
+                     f"{len(rejected)} rejected")
+    return MaterializeResult(metadata={
+        **metadata,
+        "months": MetadataValue.json(months),
+        "files": MetadataValue.json(file_rows),
+        "unchanged_files": MetadataValue.json(unchanged),
+        "rejected": MetadataValue.json(rejected),
+    })
+
+
+@asset(
+    group_name="validation",
+    **MONTHLY,
+    deps=[crime_extracts, dim_offence],
+    kinds={"great_expectations", "duckdb"},
+    owners=["team:data-engineering"],
+    check_specs=check_specs(SUITE, "validated_crime_extracts"),
+    description="The extracts of the run's months that passed the recorded_crime Great Expectations suite "
+    "(expectations/recorded_crime.json), validated once for the whole range, in "
+    "landed.validated_crime_extracts. A file that breaks a critical expectation is quarantined and left out; "
+    "the other files load.",
+)
+def validated_crime_extracts(
+    context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse, exports: Exports,
+):
+    months = months_of(context)
+    with warehouse.get_connection() as conn:
+        offence_codes = [row[0] for row in conn.execute("select offence_code from core.dim_offence").fetchall()]
+        extracts = frame_of(conn, f"select * from {EXTRACTS_TABLE}")
+    span = months[0] if len(months) == 1 else f"{months[0]}_to_{months[-1]}"
+    outcomes = validate(extracts, SUITE, {"offence_codes": offence_codes}, docs_dir=exports.data_docs,
+                        run_name=f"{SUITE}-{span}")
+    quarantined = quarantine_rejected(
+        extracts, rejections_by_file(outcomes), lambda name: landing.path / FORCE_CRIMES.folder / name,
+        landing.quarantine, context.log.error)
+    with warehouse.transaction() as conn:
+        # the rejected files' rows out, then the table renamed: the delivery is not copied again
+        conn.execute(f"delete from {EXTRACTS_TABLE} where list_contains(?::varchar[], source_file)",
+                     [sorted(quarantined)])
+        conn.execute(f"drop table if exists {VALIDATED_TABLE}")
+        conn.execute(f"alter table {EXTRACTS_TABLE} rename to {VALIDATED_TABLE.split('.')[1]}")
+        metadata = table_metadata(conn, VALIDATED_TABLE)
+    yield MaterializeResult(
+        metadata={
+            **metadata,
+            "months": MetadataValue.json(months),
+            "expectations_passed": sum(o.success for o in outcomes),
+            "expectations_failed": sum(not o.success for o in outcomes),
+            "rejected_files": MetadataValue.json(sorted(quarantined - {"*"})),
+            **docs_metadata(exports.data_docs, SUITE),
+        },
+    )
+    yield from check_results(outcomes, "validated_crime_extracts", quarantined)
+
+
+class _ReferencesLoadedElsewhere(Exception):
+    """Raised inside the load transaction (so that it rolls back) with the clashing rows by file."""
+
+    def __init__(self, lines_by_file: dict[str, list[str]]) -> None:
+        self.lines_by_file = lines_by_file
+        super().__init__(f"{sum(map(len, lines_by_file.values()))} crime reference(s) already loaded")
+
+
+REFERENCE_RULE = "crime_reference must be unique within the force across all months (nothing counted twice)"
+
+
+@asset(
+    group_name="warehouse",
+    **MONTHLY,
+    deps=[validated_crime_extracts, dim_force, dim_offence, dim_geography, dim_date],
+    kinds={"duckdb"},
+    owners=["team:data-engineering"],
+    description="core.fact_recorded_crime: one row per crime record (cancelled kept, never counted), keyed "
+    "to force, date, offence and LSOA, with the file and row it came from. Each delivered month replaces that "
+    "month of its force.",
+)
+def fact_recorded_crime(context: AssetExecutionContext, warehouse: Warehouse, landing: LandingFolder
+                        ) -> MaterializeResult:
+    months = months_of(context)
+    refused: set[str] = set()
+    while True:
+        try:
+            with warehouse.transaction() as conn:
+                loaded = _load_validated(conn, refused, context.run_id)
+                _refuse_references_loaded_elsewhere(conn)
+                conn.execute(f"drop table if exists {EXTRACTS_TABLE}")
+                conn.execute(f"drop table if exists {VALIDATED_TABLE}")
+                where = "list_contains(?::date[], month)"
+                metadata = table_metadata(conn, FACT_TABLE)
+                by_month = dict(conn.execute(
+                    f"select strftime(month, '%Y-%m'), count(*) from {FACT_TABLE} where {where} group by 1 order by 1",
+                    [[f"{m}-01" for m in months]]).fetchall())
+                cancelled = conn.execute(f"select count(*) filter (where not is_counted) from {FACT_TABLE} "
+                                         f"where {where}", [[f"{m}-01" for m in months]]).fetchone()[0]
+            break
+        except _ReferencesLoadedElsewhere as clash:
+            # the transaction rolled back; the files that would count a crime twice go to quarantine
+            # and the range loads again without them (their months keep their previous data)
+            for file_name, lines in clash.lines_by_file.items():
+                path = landing.path / FORCE_CRIMES.folder / file_name
+                if path.exists():
+                    where_to = landing.quarantine(path, f"{REFERENCE_RULE}:\n" + "\n".join(lines))
+                    context.log.error(f"{file_name} rejected, moved to {where_to}:\n" + "\n".join(lines[:5]))
+                refused.add(file_name)
+    context.log.info(f"loaded {len(loaded)} file(s) over {len(months)} month(s); refused {sorted(refused)}")
+    return MaterializeResult(metadata={
+        **metadata,
+        "files_loaded": MetadataValue.json(sorted(name for name, *_ in loaded)),
+        "files_refused": MetadataValue.json(sorted(refused)),
+        "rows_by_month": MetadataValue.json(by_month),
+        "cancelled_records": int(cancelled),
+    })
+
+
+def _load_validated(conn, refused: set[str], run_id: str) -> list[tuple]:
+    """Replace, for every (force, month) delivered, the month's rows with the validated delivery; record
+    each file loaded. Returns (file, force_code, month, sha256, rows) of the files loaded."""
+    if not _exists(conn, VALIDATED_TABLE):
+        # nothing validated in this run (every file unchanged or rejected)
+        ensure_fact_table(conn)
+        return []
+    # a view, not a copy; the names of refused files are SQL-quoted (a view takes no parameters)
+    refused_list = ", ".join("'" + name.replace("'", "''") + "'" for name in sorted(refused)) or "''"
+    conn.execute(f"create or replace temp view validated_crime_extracts as select * from {VALIDATED_TABLE} "
+                 f"where source_file not in ({refused_list})")
+    fact_sql = ensure_fact_table(conn, staged=True)
+    files = conn.execute(
+        "select source_file, force_code, file_month, file_sha256, count(*) from validated_crime_extracts "
+        "group by all order by file_month, force_code").fetchall()
+    if not files:
+        return []
+    conn.execute(
+        f"delete from {FACT_TABLE} as crimes using (select distinct force_code, cast(file_month || '-01' as date) "
+        "as month from validated_crime_extracts) as delivered "
+        "where crimes.force_code = delivered.force_code and crimes.month = delivered.month")
+    conn.execute(f"insert into {FACT_TABLE} select * from ({fact_sql})")
+    describe_table(conn, FACT_TABLE, "fact_recorded_crime")
+    conn.execute(
+        f"delete from {LOADED_FILES_TABLE} as files using (select distinct force_code, "
+        "cast(file_month || '-01' as date) as period from validated_crime_extracts) as delivered "
+        "where files.source = ? and files.force_code = delivered.force_code and files.period = delivered.period",
+        [FORCE_CRIMES.name])
+    conn.executemany(
+        f"insert into {LOADED_FILES_TABLE} values (?, ?, ?, ?::date, ?, ?, now(), ?)",
+        [[FORCE_CRIMES.name, name, force, f"{month}-01", sha, int(rows), run_id]
+         for name, force, month, sha, rows in files])
+    return files
+
+
+def _exists(conn, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(conn.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                             [schema, name]).fetchone()[0])
+
+
+def ensure_fact_table(conn, staged: bool = False) -> str:
+    """Make sure the fact table exists and return the fact model's SQL. With `staged`, the run's
+    validated rows are the temp table validated_crime_extracts; without, the table is created empty, so
+    the marts can be built before a force has delivered any month."""
+    if not staged:
+        conn.register("validated_crime_extracts", _empty_extracts())
+    try:
+        create_staging_view(conn, "stg_recorded_crime")
+        fact_sql = model_sql("fact_recorded_crime")
+        conn.execute(f"create table if not exists {FACT_TABLE} as select * from ({fact_sql}) limit 0")
+    finally:
+        if not staged:
+            conn.unregister("validated_crime_extracts")
+    return fact_sql
+
+
+def _refuse_references_loaded_elsewhere(conn) -> None:
+    """Inside the load transaction: a crime reference a delivered month shares with another month
+    would be counted twice. The later delivery is refused (raising rolls the load back): against a
+    month loaded earlier, or, within the range, against an earlier month of the same run. Only the
+    run's keys are looked up, so the cost does not grow with the history already loaded."""
+    clashes = conn.execute(
+        f"""
+        with delivered as (
+            select distinct force_code, cast(file_month || '-01' as date) as month from validated_crime_extracts
+        ),
+        new_rows as (
+            select crimes.* from {FACT_TABLE} as crimes inner join delivered using (force_code, month)
+        )
+        select new_rows.source_file, new_rows.source_row, new_rows.crime_reference, old.source_file as loaded_in
+        from new_rows
+        inner join {FACT_TABLE} as old using (force_code, crime_reference)
+        where old.month <> new_rows.month
+          and (old.month < new_rows.month
+               or not exists (select 1 from delivered where delivered.force_code = old.force_code
+                              and delivered.month = old.month))
+        order by new_rows.source_file, new_rows.source_row
+        """
+    ).fetchall()
+    if not clashes:
+        return
+    lines: dict[str, list[str]] = {}
+    for file_name, row, reference, loaded_in in clashes:
+        lines.setdefault(file_name, []).append(
+            f"{file_name} row {row}: crime_reference {reference} is already loaded from {loaded_in}")
+    raise _ReferencesLoadedElsewhere(lines)
+
+
+@asset_check(asset=fact_recorded_crime, blocking=True,
+             description="A crime reference appears once per force across all months: nothing counted twice. "
+             "Checks the keys of the months this run loaded against the whole table, so its cost does not grow "
+             "with the history already loaded.")
+def fact_recorded_crime_unique_references(
+    context: AssetCheckExecutionContext, warehouse: Warehouse
+) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        duplicates = conn.execute(
+            f"""
+            with loaded_now as (
+                select force_code, period as month from {LOADED_FILES_TABLE}
+                where source = ? and run_id = ?
+            ),
+            new_keys as (
+                select distinct crimes.force_code, crimes.crime_reference
+                from {FACT_TABLE} as crimes
+                inner join loaded_now using (force_code, month)
+            )
+            select crimes.force_code, crimes.crime_reference, count(*) as copies
+            from {FACT_TABLE} as crimes
+            inner join new_keys using (force_code, crime_reference)
+            group by all having count(*) > 1
+            order by all limit 20
+            """,
+            [FORCE_CRIMES.name, context.run.run_id],
+        ).df()
+        checked = conn.execute(f"select count(*) from {LOADED_FILES_TABLE} where source = ? and run_id = ?",
+                               [FORCE_CRIMES.name, context.run.run_id]).fetchall()[0][0]
+    return AssetCheckResult(
+        passed=duplicates.empty,
+        metadata={"files_checked": int(checked),
+                  "duplicates_shown": MetadataValue.md(duplicates.to_markdown(index=False) if len(duplicates)
+                                                        else "none")},
+    )
+
+
+@asset_check(asset=fact_recorded_crime, blocking=True,
+             description="Every crime's offence code is in the offence dimension.")
+def fact_recorded_crime_offences_resolve(warehouse: Warehouse) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        unknown = conn.execute(
+            f"select count(*) from {FACT_TABLE} anti join core.dim_offence using (offence_code)"
+        ).fetchone()[0]
+    return AssetCheckResult(passed=unknown == 0, metadata={"unknown_offence_codes": int(unknown)})
+
+
+@asset_check(asset=fact_recorded_crime,
+             description="Crimes with an LSOA that is not in the geography dimension or lies outside the "
+             "force's area (warning: geography breakdowns only).")
+def fact_recorded_crime_geography_resolves(warehouse: Warehouse) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        rows, unknown, outside = conn.execute(
+            f"select count(*), count(*) filter (where lsoa_code is not null and not is_lsoa_known), "
+            f"count(*) filter (where g.force_code is not null and g.force_code <> f.force_code) "
+            f"from {FACT_TABLE} f left join core.dim_geography g using (lsoa_code)"
+        ).fetchone()
+    share = (unknown + outside) / rows if rows else 0.0
+    return AssetCheckResult(
+        passed=share < 0.01,
+        severity=AssetCheckSeverity.WARN,
+        metadata={"rows": int(rows), "unknown_lsoa": int(unknown), "lsoa_outside_force_area": int(outside)},
+    )

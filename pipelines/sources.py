@@ -1,0 +1,14 @@
+"""Every source delivered as whole files, one folder each under assets/: what the definitions load
+and what the landing sensor watches."""
+
+from assets.force_operations import assets as force_operations
+from assets.homeoffice_prc import assets as homeoffice_prc
+from assets.lib.file_sources import FileSource
+from assets.nhs_hes import assets as nhs_hes
+from assets.ons_pfa import assets as ons_pfa
+from assets.ons_population import assets as ons_population
+from assets.policeuk import assets as policeuk
+
+SOURCE_FOLDERS = (ons_pfa, ons_population, homeoffice_prc, nhs_hes, policeuk, force_operations)
+FILE_SOURCES: tuple[FileSource, ...] = tuple(source for folder in SOURCE_FOLDERS for source in folder.SOURCES)
+file_source_assets = [a for folder in SOURCE_FOLDERS for a in folder.source_assets]
