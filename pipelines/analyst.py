@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assets.board_pack.documents import FORMULA_PREFIXES
+from assets.board_pack.workbook import FORMULA_PREFIXES
 from assets.lib.resources import warehouse_path
 from assets.lib.validation import map_text
 

@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 from openpyxl.chart import LineChart
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assets.board_pack.documents import FORMULA_PREFIXES, draft_statement, trend_chart_png, write_scorecard_workbook
+from assets.board_pack.charts import trend_chart_png
+from assets.board_pack.statement import draft_statement
+from assets.board_pack.workbook import FORMULA_PREFIXES, write_scorecard_workbook
 
 FORCE = "E23000014"
 QUARTER = pd.Timestamp("2022-03-31")
@@ -431,7 +433,7 @@ def test_statement_says_what_changed_and_whether_it_is_signal(national: pd.DataF
 
 
 def test_spc_chart_png_is_a_deterministic_png() -> None:
-    from assets.board_pack.documents import spc_chart_png
+    from assets.board_pack.charts import spc_chart_png
 
     months = pd.date_range("2021-01-01", "2021-12-01", freq="MS")
     series = pd.DataFrame({"month": months, "value": [5.0, 6, 5, 7, 5, 6, 5, 12, 5, 6, 5, 6], "centre": 6.0,

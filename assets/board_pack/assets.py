@@ -1,7 +1,7 @@
 """The board's documents for every quarter: the scorecard workbook and the draft statement.
 
 `warehouse/exports/scorecard-<YYYY>-Q<n>.xlsx` and `statement-<YYYY>-Q<n>.md`, written from the
-marts (layout and wording in assets/board_pack/documents.py). Where the landing folder holds several
+marts (layout in assets/board_pack/workbook.py, wording in statement.py, charts in charts.py). Where the landing folder holds several
 forces, each gets its own files with the force slug in the name; the force with the most data keeps
 the plain name the board paper refers to.
 """
@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 from dagster import AssetKey, Config, MaterializeResult, MetadataValue, asset
 
-from assets.board_pack.documents import draft_statement, trend_chart_png, write_scorecard_workbook
+from assets.board_pack.charts import trend_chart_png
+from assets.board_pack.statement import draft_statement
+from assets.board_pack.workbook import write_scorecard_workbook
 from assets.lib.resources import Exports, Warehouse
 
 TREND_MEASURES = ("homicide", "robbery", "burglary", "violence_with_injury", "knife_crime")
@@ -112,9 +114,12 @@ FINGERPRINTS = ".fingerprints.json"
 
 
 def _layout_version() -> str:
-    from assets.board_pack import documents as board_documents
-
-    return hashlib.sha256(Path(board_documents.__file__).read_bytes()).hexdigest()[:16]
+    # the modules that lay the documents out and word them
+    digest = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        if module.name not in ("assets.py", "publication.py", "__init__.py"):
+            digest.update(module.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _fingerprint(layout: str, *frames: pd.DataFrame) -> str:

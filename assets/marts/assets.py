@@ -58,7 +58,7 @@ def reporting_quarters(warehouse: Warehouse) -> MaterializeResult:
        "limits, a shift of 7, a trend of 7, 2 of 3 beyond two thirds) with the variation they show.")
 def measure_spc(warehouse: Warehouse) -> MaterializeResult:
     from assets.board_pack.assets import TREND_MEASURES, png_metadata
-    from assets.board_pack.documents import spc_chart_png
+    from assets.board_pack.charts import spc_chart_png
 
     config = pd.DataFrame([read_spc_config()])
     with warehouse.transaction() as conn:

@@ -1,0 +1,406 @@
+"""The draft statement: one paragraph per measure in the board paper's style, with the SPC verdict and
+highest/lowest-since sentences; every number from the mart frames passed in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from assets.board_pack.common import (
+    force_of,
+    in_board_order,
+    months_between,
+    not_comparable_reason,
+    plain,
+    single_value,
+    timestamp_of,
+    window_text,
+)
+
+# The six National Crime and Policing Measures as the Home Office words them (the board paper's headings)
+PRIORITY_HEADINGS = {
+    "Homicide": "Reduce murder and other homicide",
+    "Serious violence": "Reduce serious violence",
+    "Drugs and county lines": "Disrupt drugs supply and county lines",
+    "Neighbourhood crime": "Reduce neighbourhood crime",
+    "Satisfaction": "Improve satisfaction among victims",
+    "Cyber crime": "Tackle cyber crime",
+}
+
+
+# (singular, plural) of what a count measure counts, as the board paper says it ("53 homicides", "160 episodes")
+MEASURE_NOUNS = {
+    "homicide": ("homicide", "homicides"),
+    "hospital_admissions_sharp_object_u25": ("episode", "episodes"),
+    "violence_with_injury": ("offence", "offences"),
+    "knife_crime": ("offence", "offences"),
+    "possession_of_weapons": ("offence", "offences"),
+    "firearm_discharges": ("discharge", "discharges"),
+    "drug_disruptions": ("positive drug disruption", "positive drug disruptions"),
+    "county_lines_disruptions": ("County Lines disruption", "County Lines disruptions"),
+    "county_lines_closed": ("County Line closed", "County Lines closed"),
+    "drug_arrests": ("arrest", "arrests"),
+    "drug_charges": ("charge", "charges"),
+    "neighbourhood_crime": ("neighbourhood crime", "neighbourhood crimes"),
+    "burglary": ("burglary", "burglaries"),
+    "residential_burglary": ("residential burglary", "residential burglaries"),
+    "robbery": ("robbery", "robberies"),
+    "robbery_u25_victims": ("robbery", "robberies"),
+    "vehicle_offences": ("offence", "offences"),
+    "theft_from_person": ("offence", "offences"),
+    "satisfaction_responses": ("answered survey response", "answered survey responses"),
+    "online_crime": ("offence", "offences"),
+}
+
+
+DEFAULT_NOUN = ("recorded", "recorded")
+
+
+# Why a measure has no baseline, where the reason is known (the SMS survey started in late 2020); {baseline} is the
+# baseline period's end month, taken from the frame.
+NO_BASELINE_REASONS = {
+    "satisfaction_rate": "the survey began after {baseline}",
+    "satisfaction_responses": "the survey began after {baseline}",
+}
+
+
+# Homicide breakdowns: each completes "13% (7) ..." in the order the board paper gives them
+HOMICIDE_BREAKDOWNS = {
+    "organised_crime_group": "were linked to organised crime groups",
+    "domestic_abuse": "were domestic-related",
+    "drugs_related": "were drug-related",
+    "alcohol_related": "were alcohol-related",
+    "victim_under_25": "had a victim under 25",
+}
+
+
+FIREARM_WEAPONS = {
+    "weapon_shotgun": ("shotgun", "Shotguns"),
+    "weapon_handgun": ("handgun", "Handguns"),
+    "weapon_rifle": ("rifle", "Rifles"),
+    "weapon_converted_or_modified": ("converted or modified firearm", "Converted or modified firearms"),
+}
+
+
+# Sentence fragments for the statement: "{n} {fragment}"
+QUALITY_FLAG_SENTENCES = {
+    "months_missing": ("month of the 12 has no data", "months of the 12 have no data"),
+    "suppressed_months": ("month of the 12 is suppressed by disclosure control",
+                          "months of the 12 are suppressed by disclosure control"),
+    "baseline_months_missing": ("month of the baseline year has no data", "months of the baseline year have no data"),
+    "baseline_suppressed_months": ("month of the baseline year is suppressed by disclosure control",
+                                   "months of the baseline year are suppressed by disclosure control"),
+}
+
+
+def _number(value: float) -> str:
+    """Counts as the board paper prints them: whole numbers with thousands separators, else one decimal."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _level(value: float, unit: object) -> str:
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    return _number(value)
+
+
+def _noun(measure_id: str, value: float) -> str:
+    singular, plural = MEASURE_NOUNS.get(measure_id, DEFAULT_NOUN)
+    return singular if value == 1 else plural
+
+
+def _direction_word(change: float) -> str:
+    return "increase" if change > 0 else "reduction" if change < 0 else "no change"
+
+
+def _relative(pct_change: float, change: float) -> str:
+    """"a 1.9% increase", or "no change"."""
+    word = _direction_word(change)
+    if word == "no change":
+        return word
+    if round(abs(pct_change), 1) == 0:
+        return f"an {word} of less than 0.1%" if word == "increase" else f"a {word} of less than 0.1%"
+    return f"a {abs(pct_change):.1f}% {word}"
+
+
+def _absolute(change: float, unit: object) -> str:
+    """"a reduction of 55", "an increase of 6.8 percentage points", or "no change"."""
+    word = _direction_word(change)
+    if word == "no change":
+        return word
+    article = "an" if word == "increase" else "a"
+    if unit == "percent":
+        return f"{article} {word} of {abs(change):.1f} percentage points"
+    return f"{article} {word} of {_level(abs(change), unit)}"
+
+
+def _flag_sentence(flags: object) -> str | None:
+    parts = []
+    for flag in str(plain(flags) or "").split(";"):
+        flag = flag.strip()
+        if not flag or flag == "no_baseline":  # the baseline sentence already says so
+            continue
+        name, _, count = flag.partition("=")
+        if name in QUALITY_FLAG_SENTENCES and count.strip().isdigit():
+            singular, plural = QUALITY_FLAG_SENTENCES[name]
+            parts.append(f"{count.strip()} {singular if count.strip() == '1' else plural}")
+        else:
+            parts.append(f"quality flag {flag}")
+    if not parts:
+        return None
+    text = "; ".join(parts)
+    return f"Data quality: {text}."
+
+
+def _breakdowns_for(breakdowns: pd.DataFrame, measure_id: str) -> pd.DataFrame:
+    if breakdowns is None or breakdowns.empty or "measure_id" not in breakdowns.columns:
+        return pd.DataFrame(columns=["breakdown_id", "count", "total", "share_pct"])
+    return breakdowns[breakdowns["measure_id"] == measure_id]
+
+
+def _share(row: Mapping[str, object]) -> str:
+    share = plain(row.get("share_pct"))
+    return "" if share is None else f"{share:.0f}%"
+
+
+def _homicide_breakdown(rows: pd.DataFrame) -> str | None:
+    if rows.empty:
+        return None
+    by_id = {record["breakdown_id"]: record for record in rows.to_dict("records")}
+    total = plain(rows["total"].iloc[0])
+    if not total:
+        return None
+    known = [key for key in HOMICIDE_BREAKDOWNS if key in by_id]
+    others = sorted(key for key in by_id if key not in HOMICIDE_BREAKDOWNS)
+    parts = []
+    for key in known + others:
+        record = by_id[key]
+        phrase = HOMICIDE_BREAKDOWNS.get(key, f"were {key.replace('_', ' ')}")
+        parts.append(f"{_share(record)} ({_number(record['count'])}) {phrase}")
+    return f"Of the {_number(total)} {_noun('homicide', total)}, " + ", ".join(parts[:-1]) + (
+        f" and {parts[-1]}." if len(parts) > 1 else f"{parts[-1]}.")
+
+
+def _firearm_breakdown(rows: pd.DataFrame) -> str | None:
+    if rows.empty:
+        return None
+    by_id = {record["breakdown_id"]: record for record in rows.to_dict("records")}
+    first = rows.iloc[0]
+    total = plain(first["total"])
+    start, end = timestamp_of(first.get("period_start")), timestamp_of(first.get("period_end"))
+    period = "" if start is None or end is None else f" ({start:%B} to {end:%B %Y})"
+    if not total:
+        return f"In the last quarter{period}, no discharges took place."
+    total_text = _number(total)
+    sentences = [f"In the last quarter{period}, a total of {total_text} {_noun('firearm_discharges', total)} "
+                 "took place"]
+    if "injury" in by_id:
+        injury = by_id["injury"]["count"]
+        clause = f", with injury caused in {_number(injury)}"
+        if "fatal" in by_id:
+            clause += f" (of which {_number(by_id['fatal']['count'])} fatal)"
+        sentences[0] += clause
+    sentences[0] += "."
+    links = (("gang_related", "gang activity"), ("drugs_related", "drug dealing or County Lines activity"))
+    linked = [(by_id[key]["count"], phrase) for key, phrase in links if key in by_id]
+    if linked:
+        (count, phrase), *more = linked
+        sentences.append(f"{_number(count)} of the {total_text} discharges were linked to {phrase}"
+                         + "".join(f" and {_number(n)} to {p}" for n, p in more) + ".")
+    weapons = [(by_id[key]["count"], key) for key in FIREARM_WEAPONS if key in by_id and by_id[key]["count"]]
+    if weapons:
+        # ties go to the order of FIREARM_WEAPONS so the sentence is stable
+        count, key = max(weapons, key=lambda item: (item[0], -list(FIREARM_WEAPONS).index(item[1])))
+        singular, plural = FIREARM_WEAPONS[key]
+        sentences.append(f"{plural} were the most commonly used firearm this quarter, a {singular} being discharged "
+                         f"in {_number(count)} of the {total_text} discharges ({_share(by_id[key])}).")
+    return " ".join(sentences)
+
+
+def _measure_paragraph(record: Mapping[str, object], breakdowns: pd.DataFrame) -> str:
+    measure_id = str(record["measure_id"])
+    unit = record.get("unit")
+    value = plain(record["value"])
+    baseline = plain(record.get("baseline_value"))
+    change = plain(record.get("change"))
+    pct_change = plain(record.get("pct_change"))
+    quarter_end = timestamp_of(record["quarter_end"])
+    window_start, window_end = timestamp_of(record["window_start"]), timestamp_of(record["window_end"])
+    baseline_end = timestamp_of(record.get("baseline_end"))
+    baseline_year = "the baseline year" if baseline_end is None else f"the year ending {baseline_end:%B %Y}"
+    window = window_text(window_start, window_end, month="%B")
+    lag = 0 if quarter_end is None or window_end is None else months_between(window_end, quarter_end)
+    incomparable = not_comparable_reason(record)
+    if change is None and value is not None and baseline is not None and incomparable is None:
+        change = value - baseline
+
+    no_baseline = ""
+    if baseline is None:
+        reason = NO_BASELINE_REASONS.get(measure_id, "the source has no figures for {baseline}")
+        no_baseline = "; no baseline: " + reason.format(
+            baseline="the baseline year" if baseline_end is None else f"{baseline_end:%B %Y}")
+
+    sentences: list[str] = []
+    if value is None:
+        sentences.append(f"There is no figure for {window}{no_baseline}.")
+    elif incomparable is not None:
+        # the sum over the months delivered is a figure, but not one to set against a full baseline year
+        quantity = _level(value, unit) if unit == "percent" else f"{_level(value, unit)} {_noun(measure_id, value)}"
+        sentences.append(f"The months delivered for {window} give {quantity}; this is not comparable with the "
+                         f"baseline ({incomparable}), so no change is reported.")
+    elif unit == "percent":
+        lead = f"The last 12 months ({window}) stood at" if lag else f"From {window} this stood at"
+        if baseline is None:
+            sentences.append(f"{lead} {_level(value, unit)}{no_baseline}.")
+        else:
+            sentences.append(f"{lead} {_level(value, unit)}, compared to {_level(baseline, unit)} in "
+                             f"{baseline_year} baseline, {_absolute(change, unit)}.")
+    else:
+        quantity = f"{_level(value, unit)} {_noun(measure_id, value)}"
+        if baseline is None:
+            lead = f"The last 12 months ({window})" if lag else f"Volumes from {window}"
+            sentences.append(f"{lead} saw {quantity}{no_baseline}.")
+        elif lag:
+            # a lagged source: the paper gives the absolute change and names the window, as for HES admissions
+            relative = "" if pct_change is None else f"; {_relative(pct_change, change)}"
+            sentences.append(f"The last 12 months ({window}) saw {quantity}, {_absolute(change, unit)} compared to "
+                             f"the national baseline {baseline_year.removeprefix('the ')} ({_level(baseline, unit)}"
+                             f"{relative}).")
+        else:
+            comparison = _relative(pct_change, change) if pct_change is not None else _absolute(change, unit)
+            sentences.append(f"Volumes from {window} saw {quantity}, compared to {_level(baseline, unit)} in "
+                             f"{baseline_year} baseline, {comparison}.")
+    if lag and window_end is not None and quarter_end is not None:
+        sentences.append(f"The latest month available is {window_end:%B %Y}, {lag} month{'s' if lag != 1 else ''} "
+                         f"before the quarter end.")
+
+    source = str(plain(record.get("source")) or "")
+    if baseline is not None and "; baseline: " in source:
+        # national_measures appends the ONS fallback to source; the reader should know the baseline is published
+        sentences.append(f"The baseline is the published figure ({source.split('; baseline: ', 1)[1]}).")
+
+    previous = plain(record.get("previous_value"))
+    if measure_id == "firearm_discharges" and previous is not None and value is not None and window_end is not None:
+        sentences.append(f"The previous 12 months saw {_level(previous, unit)}, so the year ending "
+                         f"{window_end:%B %Y} shows {_absolute(value - previous, unit)}.")
+
+    england_wales = plain(record.get("england_wales_pct_change"))
+    if england_wales is not None:
+        sentences.append(f"Across England and Wales the same comparison shows "
+                         f"{_relative(england_wales, england_wales)}.")
+
+    if measure_id == "homicide":
+        sentences.append(_homicide_breakdown(_breakdowns_for(breakdowns, measure_id)) or "")
+    elif measure_id == "firearm_discharges":
+        sentences.append(_firearm_breakdown(_breakdowns_for(breakdowns, measure_id)) or "")
+
+    flags = _flag_sentence(record.get("quality_flags"))
+    if flags:
+        sentences.append(flags)
+    body = " ".join(sentence for sentence in sentences if sentence)
+    return f"**{record['measure_name']}.** {body}"
+
+
+SPC_RULE_WORDS = {"outside_limits": "is outside the natural process limits",
+                  "two_of_three": "is one of two of the last three months beyond two thirds of the way to the {side} "
+                                  "limit"}
+
+
+def _spc_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str | None:
+    """The SPC verdict on a measure's latest month in the window, in words: "a run of 8 months above the
+    average since August 2021: a real increase, not noise" or "within the natural limits: no signal".
+
+    series: marts.measure_spc rows of one force and measure."""
+    if series.empty or window_end is None:
+        return None
+    frame = series.assign(month=pd.to_datetime(series["month"])).sort_values("month")
+    frame = frame[frame["month"] <= window_end]
+    if frame.empty or frame["month"].iloc[-1] != window_end.to_period("M").to_timestamp():
+        return None  # the window's last month has no point (missing or suppressed): no verdict
+    latest = frame.iloc[-1]
+    label = f"{latest['month']:%B %Y}"
+    if not bool(latest["signal"]):
+        return (f"On the statistical process control chart, {label} is within the natural limits of the "
+                "baseline year's variation: no signal of real change.")
+    above = latest["value"] > latest["centre"]
+    rule = str(latest["rule"])
+    if rule in ("shift", "trend"):
+        segment = frame[frame["segment"] == latest["segment"]]
+        if rule == "shift":
+            same = (segment["value"] > segment["centre"]) if above else (segment["value"] < segment["centre"])
+            what = "above the average" if above else "below the average"
+        else:
+            steps = segment["value"].diff()
+            above = bool(steps.iloc[-1] > 0)
+            same = (steps > 0) if above else (steps < 0)
+            what = "rising" if above else "falling"
+        run = 0
+        for flag in reversed(same.tolist()):
+            if not flag:
+                break
+            run += 1
+        run += 1 if rule == "trend" else 0  # a run of rises counts the month it starts from
+        start = segment["month"].iloc[-run]
+        signal = f"shows a run of {run} months {what} since {start:%B %Y}"
+    else:
+        signal = SPC_RULE_WORDS[rule].format(side="upper" if above else "lower")
+    change = "increase" if above else "reduction"
+    return f"On the statistical process control chart, {label} {signal}: a real {change}, not noise."
+
+
+def _extreme_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str | None:
+    """"March 2022 is the highest month since May 2019" (or lowest), when the window's last month is."""
+    if series.empty or window_end is None:
+        return None
+    frame = series.assign(month=pd.to_datetime(series["month"])).dropna(subset=["value"]).sort_values("month")
+    frame = frame[frame["month"] <= window_end]
+    if len(frame) < 13 or frame["month"].iloc[-1] != window_end.to_period("M").to_timestamp():
+        return None  # at least a year before it to be a highest or lowest of note
+    latest, earlier = frame.iloc[-1], frame.iloc[:-1]
+    label = f"{latest['month']:%B %Y}"
+    for word, beaten in (("highest", earlier["value"] >= latest["value"]),
+                         ("lowest", earlier["value"] <= latest["value"])):
+        if not beaten.iloc[-12:].any():
+            if not beaten.any():
+                return f"{label} is the {word} month in the series (since {frame['month'].iloc[0]:%B %Y})."
+            since = earlier[beaten]["month"].iloc[-1]
+            return f"{label} is the {word} month since {since:%B %Y}."
+    return None
+
+
+def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.DataFrame | None = None,
+                    monthly: pd.DataFrame | None = None) -> str:
+    """The draft National Crime and Policing Measures statement as markdown: a heading per priority and one
+    paragraph per measure, in the board paper's wording, every figure taken from the frames.
+
+    national: marts.national_measures rows for one force and quarter (force_name and display_order optional).
+    breakdowns: marts.measure_breakdowns rows for the same force and quarter.
+    spc, monthly: marts.measure_spc and marts.measure_monthly rows of the force (optional): each paragraph then
+    says whether the latest month is a highest or lowest of note and what the SPC chart shows.
+    """
+    if national.empty:
+        raise ValueError("national: no rows for the statement")
+    quarter_end = pd.Timestamp(single_value(national, "quarter_end", "national"))
+    force = force_of(national)
+    lines = [f"# National Crime and Policing Measures: {force} statement", "",
+             f"Quarter ending {quarter_end.day} {quarter_end:%B %Y}. Draft: every figure is taken from the "
+             "warehouse's national measures and measure breakdowns.", ""]
+    previous_priority = None
+    for record in in_board_order(national).to_dict("records"):
+        if record["priority"] != previous_priority:
+            heading = PRIORITY_HEADINGS.get(str(record["priority"]), str(record["priority"]))
+            lines += [f"## Measure: {heading}", ""]
+            previous_priority = record["priority"]
+        paragraph = _measure_paragraph(record, breakdowns)
+        window_end = timestamp_of(record.get("window_end"))
+        month_start = None if window_end is None else window_end.to_period("M").to_timestamp()
+        extra = [
+            _extreme_sentence(monthly[monthly["measure_id"] == record["measure_id"]], month_start)
+            if monthly is not None else None,
+            _spc_sentence(spc[spc["measure_id"] == record["measure_id"]], month_start) if spc is not None else None,
+        ]
+        lines += [" ".join([paragraph, *(sentence for sentence in extra if sentence)]), ""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,478 @@
+"""The scorecard workbook for the board: national measures, KPIs, trend charts, notes and data quality,
+laid out to print. A pure function of the mart frames passed in (no Dagster, no database)."""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.axis import DateAxis
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import tostring
+
+from assets.board_pack.common import (
+    force_of,
+    in_board_order,
+    months_between,
+    not_comparable_reason,
+    plain,
+    single_value,
+    timestamp_of,
+    window_text,
+)
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+TITLE_FONT = Font(bold=True, size=14)
+
+
+BOLD = Font(bold=True)
+
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+
+
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+
+
+# Excel's own "good / bad / neutral" pairs, so the sheet looks like a hand-made board table
+GREEN_FILL, GREEN_FONT = PatternFill("solid", bgColor="C6EFCE"), Font(color="006100")
+
+
+RED_FILL, RED_FONT = PatternFill("solid", bgColor="FFC7CE"), Font(color="9C0006")
+
+
+NEUTRAL_FILL, NEUTRAL_FONT = PatternFill("solid", bgColor="DDEBF7"), Font(color="1F3864")
+
+
+# painted, not conditional: a not-comparable row is grey whatever is typed into it
+GREY_FILL, GREY_FONT = PatternFill("solid", fgColor="EDEDED"), Font(color="595959")
+
+
+GREY_RULE_FILL = PatternFill("solid", bgColor="EDEDED")  # the same grey as a conditional format
+
+
+GROUP_BORDER = Border(top=Side(style="medium", color="1F3864"))
+
+
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+COUNT_FORMAT = "#,##0"
+
+
+PERCENT_FORMAT = '0.0"%"'  # the marts hold percents as 0-100, so Excel's % (which multiplies by 100) is wrong here
+
+
+RATIO_FORMAT = "0.00"
+
+
+SIGNED_COUNT_FORMAT = "+#,##0;-#,##0;0"
+
+
+SIGNED_POINTS_FORMAT = '+0.0" pp";-0.0" pp";0.0" pp"'
+
+
+SIGNED_PERCENT_FORMAT = '+0.0"%";-0.0"%";0.0"%"'
+
+
+DATE_FORMAT = "d mmm yyyy"
+
+
+MONTH_FORMAT = "mmm yyyy"
+
+
+NATIONAL_HEADERS = ("Priority", "Measure", "Latest 12 months", "Value", "Baseline (year to June 2019)", "Change",
+                    "% change", "Direction", "England and Wales % change", "Quality flags")
+
+
+NATIONAL_WIDTHS = (22, 48, 22, 12, 14, 12, 10, 12, 14, 34)
+
+
+KPI_HEADERS = ("KPI", "Value", "Unit", "Target", "Target kind", "Baseline", "Baseline date", "Status")
+
+
+KPI_WIDTHS = (60, 12, 10, 10, 22, 12, 14, 10)
+
+
+# Words the board reads instead of the marts' codes
+DIRECTION_WORDS = {"improving": "Improving", "worsening": "Worsening", "stable": "Stable"}
+
+
+STATUS_WORDS = {"met": "Met", "not_met": "Not met", "monitor": "Monitor", "no_data": "No data",
+                "no_baseline": "No baseline", "not_comparable": "Not comparable"}
+
+
+TARGET_KIND_WORDS = {"at_least": "At least the target", "at_most": "At most the target",
+                     "increase_on_baseline": "Increase on baseline", "monitor": "Monitor (no target)"}
+
+
+QUALITY_FLAG_MEANINGS = {
+    "months_missing": "months of the latest 12 with no data delivered",
+    "suppressed_months": "months of the latest 12 withheld by the source's disclosure control (small numbers)",
+    "baseline_months_missing": "months of the baseline year with no data (and no ONS published figure to use)",
+    "baseline_suppressed_months": "months of the baseline year withheld by disclosure control (and no ONS figure)",
+    "no_baseline": "no baseline figure: the source has no data for the baseline year",
+}
+
+
+CHART_WIDTH_CM, CHART_HEIGHT_CM = 15.0, 7.5
+
+
+CHARTS_PER_ROW = 3
+
+
+TRENDS_COLUMN_WIDTH = 14
+
+
+TRENDS_CHART_ROWS = 16  # rows of default height a chart of CHART_HEIGHT_CM covers, plus a gap
+
+
+TRENDS_CHART_COLUMNS = 6  # columns of TRENDS_COLUMN_WIDTH a chart of CHART_WIDTH_CM covers, plus a gap
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None) -> Cell:
+    """Write one cell. Text Excel would read as a formula (=, +, - or @ first) is stored as a string with Excel's
+    quote prefix: opening the workbook never runs it, and editing the cell keeps it text."""
+    value = plain(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters from extracts would corrupt the file
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if number_format is not None and value is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _put_row(sheet: Worksheet, row: int, values: Iterable[object], font: Font | None = None) -> None:
+    for column, value in enumerate(values, start=1):
+        cell = _put(sheet, row, column, value)
+        if font is not None:
+            cell.font = font
+
+
+def _header(sheet: Worksheet, row: int, headers: Sequence[str], widths: Sequence[int]) -> None:
+    for column, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = _put(sheet, row, column, text)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+    sheet.print_title_rows = f"{row}:{row}"
+
+
+def _for_print(sheet: Worksheet) -> None:
+    # board papers are printed: landscape, one page wide
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _highlight(sheet: Worksheet, column: int, first: int, last: int, colours: Mapping[str, tuple]) -> None:
+    """Colour a column's cells by their text with formula rules, so the colour follows the value when the cell
+    is edited or the rows are re-sorted, rather than being painted on once."""
+    if last < first:
+        return
+    letter = get_column_letter(column)
+    span = f"{letter}{first}:{letter}{last}"
+    for word, (fill, font) in colours.items():
+        sheet.conditional_formatting.add(span, FormulaRule(formula=[f'${letter}{first}="{word}"'], fill=fill,
+                                                           font=font))
+
+
+def _unit_formats(unit: object) -> tuple[str, str]:
+    """(level format, change format) for a measure's unit."""
+    if unit == "percent":
+        return PERCENT_FORMAT, SIGNED_POINTS_FORMAT
+    if unit == "ratio":
+        return RATIO_FORMAT, '+0.00;-0.00;0.00'
+    return COUNT_FORMAT, SIGNED_COUNT_FORMAT
+
+
+def _national_sheet(sheet: Worksheet, national: pd.DataFrame) -> None:
+    force_name = force_of(national)
+    force_code = national["force_code"].iloc[0] if "force_code" in national.columns else None
+    quarter_end = pd.Timestamp(single_value(national, "quarter_end", "national"))
+    baseline_start = timestamp_of(national["baseline_start"].dropna().min())
+    baseline_end = timestamp_of(national["baseline_end"].dropna().max())
+
+    _put(sheet, 1, 1, f"{force_name}: National Crime and Policing Measures").font = TITLE_FONT
+    _put(sheet, 2, 1, f"Quarter ending {quarter_end.day} {quarter_end:%B %Y}"
+                      + (f" ({force_code})" if force_code else ""))
+    if baseline_start is not None and baseline_end is not None:
+        _put(sheet, 3, 1, f"Baseline: the year ending {baseline_end:%B %Y} ({baseline_start.day} "
+                          f"{baseline_start:%B %Y} to {baseline_end.day} {baseline_end:%B %Y})")
+    _put(sheet, 4, 1, "Latest 12 months: the 12 complete months to the quarter end, less each source's reporting "
+                      "lag (see Notes)")
+    header_row = 6
+    _header(sheet, header_row, NATIONAL_HEADERS, NATIONAL_WIDTHS)
+
+    row, previous_priority = header_row, None
+    for record in in_board_order(national).to_dict("records"):
+        row += 1
+        level, change = _unit_formats(record.get("unit"))
+        cells = [
+            _put(sheet, row, 1, record["priority"]),
+            _put(sheet, row, 2, record["measure_name"]),
+            _put(sheet, row, 3, window_text(record["window_start"], record["window_end"])),
+            _put(sheet, row, 4, record["value"], level),
+            _put(sheet, row, 5, record.get("baseline_value"), level),
+            _put(sheet, row, 6, record.get("change"), change),
+            _put(sheet, row, 7, record.get("pct_change"), SIGNED_PERCENT_FORMAT),
+            _put(sheet, row, 8, DIRECTION_WORDS.get(record.get("direction"), record.get("direction"))
+                 if not_comparable_reason(record) is None else f"Not comparable: {not_comparable_reason(record)}"),
+            _put(sheet, row, 9, record.get("england_wales_pct_change"), SIGNED_PERCENT_FORMAT),
+            _put(sheet, row, 10, record.get("quality_flags") or None),
+        ]
+        for cell in cells:
+            cell.alignment = WRAP
+            if not_comparable_reason(record) is not None:
+                # grey, never coloured: a partial window is not better or worse than anything
+                cell.fill, cell.font = GREY_FILL, GREY_FONT
+        if record["priority"] != previous_priority:
+            cells[0].font = BOLD
+            if previous_priority is not None:
+                for cell in cells:
+                    cell.border = GROUP_BORDER
+        previous_priority = record["priority"]
+
+    _highlight(sheet, 8, header_row + 1, row, {"Improving": (GREEN_FILL, GREEN_FONT),
+                                               "Worsening": (RED_FILL, RED_FONT),
+                                               "Stable": (NEUTRAL_FILL, NEUTRAL_FONT)})
+    if row > header_row:
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(NATIONAL_HEADERS))}{row}"
+    _for_print(sheet)
+
+
+def _kpi_sheet(sheet: Worksheet, kpis: pd.DataFrame, force_name: object, quarter_end: pd.Timestamp) -> None:
+    _put(sheet, 1, 1, f"{force_name}: Police and Crime Plan KPI scorecard").font = TITLE_FONT
+    _put(sheet, 2, 1, f"Quarter ending {quarter_end.day} {quarter_end:%B %Y}")
+    header_row = 4
+    _header(sheet, header_row, KPI_HEADERS, KPI_WIDTHS)
+    row = header_row
+    for record in kpis.to_dict("records"):
+        row += 1
+        level, _ = _unit_formats(record.get("unit"))
+        baseline_date = timestamp_of(record.get("baseline_date"))
+        cells = [
+            _put(sheet, row, 1, record["kpi_name"]),
+            _put(sheet, row, 2, record["value"], level),
+            _put(sheet, row, 3, record.get("unit")),
+            _put(sheet, row, 4, record.get("target"), level),
+            _put(sheet, row, 5, TARGET_KIND_WORDS.get(record.get("target_kind"), record.get("target_kind"))),
+            _put(sheet, row, 6, record.get("baseline_value"), level),
+            _put(sheet, row, 7, None if baseline_date is None else baseline_date.date(), DATE_FORMAT),
+            _put(sheet, row, 8, STATUS_WORDS.get(record.get("status"), record.get("status"))),
+        ]
+        for cell in cells:
+            cell.alignment = WRAP
+    # monitor is neutral: amber would read as "at risk"; no data and not comparable are grey
+    _highlight(sheet, 8, header_row + 1, row, {"Met": (GREEN_FILL, GREEN_FONT), "Not met": (RED_FILL, RED_FONT),
+                                               "Monitor": (NEUTRAL_FILL, NEUTRAL_FONT),
+                                               "No data": (GREY_RULE_FILL, GREY_FONT),
+                                               "No baseline": (GREY_RULE_FILL, GREY_FONT),
+                                               "Not comparable": (GREY_RULE_FILL, GREY_FONT)})
+    if row > header_row:
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(KPI_HEADERS))}{row}"
+    _for_print(sheet)
+
+
+def _monthly_wide(monthly: pd.DataFrame, national: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Months down, measures across (board order first, then any measure only the monthly frame has), and each
+    measure's label."""
+    frame = monthly.copy()
+    frame["month"] = pd.to_datetime(frame["month"])
+    ordered_ids = list(dict.fromkeys(list(in_board_order(national)["measure_id"]) + list(frame["measure_id"])))
+    present = set(frame["measure_id"])
+    ordered_ids = [measure for measure in ordered_ids if measure in present]
+    labels = dict(zip(national["measure_id"], national["measure_name"], strict=True))
+    if "measure_name" in frame.columns:
+        labels.update(frame.dropna(subset=["measure_name"]).drop_duplicates("measure_id")
+                      .set_index("measure_id")["measure_name"].to_dict())
+    # min_count=1: a month with no value (suppressed) stays empty rather than becoming 0
+    wide = (frame.groupby(["month", "measure_id"])["value"].sum(min_count=1).unstack("measure_id")
+            .reindex(columns=ordered_ids).sort_index())
+    return wide, {measure: str(labels.get(measure, measure)) for measure in ordered_ids}
+
+
+def _trends_sheet(sheet: Worksheet, monthly: pd.DataFrame, national: pd.DataFrame, force_name: object) -> None:
+    wide, labels = _monthly_wide(monthly, national)
+    units = dict(zip(national["measure_id"], national["unit"], strict=True)) if "unit" in national.columns else {}
+    _put(sheet, 1, 1, f"{force_name}: monthly trends").font = TITLE_FONT
+    _put(sheet, 2, 1, "One chart per measure; the figures the charts plot are in the table below the charts.")
+
+    chart_rows = max(1, math.ceil(len(labels) / CHARTS_PER_ROW))
+    data_title_row = 3 + chart_rows * TRENDS_CHART_ROWS + 1
+    header_row = data_title_row + 1
+    _put(sheet, data_title_row, 1, "Monthly values").font = BOLD
+    _put(sheet, header_row, 1, "Month").font = BOLD
+    for column, measure in enumerate(labels, start=2):
+        cell = _put(sheet, header_row, column, labels[measure])
+        cell.font, cell.alignment = BOLD, WRAP
+    for offset, (month, values) in enumerate(wide.iterrows(), start=1):
+        _put(sheet, header_row + offset, 1, month.date(), MONTH_FORMAT)
+        for column, measure in enumerate(labels, start=2):
+            _put(sheet, header_row + offset, column, values[measure], _unit_formats(units.get(measure))[0])
+    last_row = header_row + len(wide)
+    for column in range(1, max(len(labels) + 1, CHARTS_PER_ROW * TRENDS_CHART_COLUMNS) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = TRENDS_COLUMN_WIDTH
+
+    if last_row == header_row:
+        return
+    months = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last_row)
+    for index, measure in enumerate(labels):
+        chart = LineChart()
+        chart.title = labels[measure]
+        chart.style = 2
+        chart.legend = None
+        chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
+        chart.y_axis.number_format = _unit_formats(units.get(measure))[0]
+        chart.x_axis = DateAxis(crossAx=100)
+        chart.y_axis.crossAx = 500  # DateAxis's own id: the value axis must cross the date axis, not the default
+        chart.x_axis.number_format = "mmm yy"
+        chart.x_axis.majorTimeUnit = "months"
+        chart.x_axis.axPos = "b"
+        # openpyxl 3.1 writes axes as deleted unless told otherwise, and current Excel then hides them
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.add_data(Reference(sheet, min_col=index + 2, min_row=header_row, max_row=last_row),
+                       titles_from_data=True)
+        chart.set_categories(months)
+        chart.series[0].smooth = False
+        anchor_column = 1 + (index % CHARTS_PER_ROW) * TRENDS_CHART_COLUMNS
+        anchor_row = 3 + (index // CHARTS_PER_ROW) * TRENDS_CHART_ROWS
+        sheet.add_chart(chart, f"{get_column_letter(anchor_column)}{anchor_row}")
+
+
+def _notes_sheet(sheet: Worksheet, national: pd.DataFrame, notes: Mapping[str, str] | None) -> None:
+    ordered = in_board_order(national)
+    force_name = force_of(national)
+    quarter_end = pd.Timestamp(single_value(national, "quarter_end", "national"))
+    baseline_start = timestamp_of(national["baseline_start"].dropna().min())
+    baseline_end = timestamp_of(national["baseline_end"].dropna().max())
+    sheet.column_dimensions["A"].width = 34
+    for letter, width in zip("BCDE", (60, 22, 14, 40), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+    _put(sheet, 1, 1, "Notes and data quality").font = TITLE_FONT
+    baseline_text = ("not given" if baseline_start is None or baseline_end is None else
+                     f"The year ending {baseline_end:%B %Y} ({baseline_start.day} {baseline_start:%B %Y} to "
+                     f"{baseline_end.day} {baseline_end:%B %Y}), the National Crime and Policing Measures baseline")
+    sources = sorted({str(source) for source in national.get("source", pd.Series(dtype=object)).dropna()})
+    lines: list[tuple[str, str]] = [
+        ("Force", f"{force_name}" + (f" ({national['force_code'].iloc[0]})" if "force_code" in national else "")),
+        ("Quarter ending", f"{quarter_end.day} {quarter_end:%B %Y}"),
+        ("Baseline", baseline_text),
+        ("Latest 12 months", "The 12 complete months ending at the quarter end, less the source's reporting lag; "
+                             "earlier where a source's data stop. Each measure's window, and how many months it "
+                             "ends before the quarter end, are listed below."),
+        ("Change, % change", "Latest 12 months less the baseline, and that as a percent of the baseline. For "
+                             "percent measures Change is in percentage points (pp)."),
+        ("Direction", "improving, worsening or stable (within the measure's stable band) against the baseline, "
+                      "allowing for whether lower or higher is better"),
+        ("England and Wales % change", "The same comparison for England and Wales from the ONS published tables, "
+                                       "where they cover the measure"),
+        ("KPI target kind", "at_least / at_most: the value against the target; increase_on_baseline: the change "
+                            "since the baseline date against the target; monitor: no target"),
+        ("KPI status", "met, not_met, or monitor where there is no target"),
+        ("Sources", "; ".join(sources)),
+    ]
+    row = 2
+    for key, text in lines:
+        row += 1
+        _put(sheet, row, 1, key).font = BOLD
+        _put(sheet, row, 2, text).alignment = WRAP
+
+    row += 2
+    _put(sheet, row, 1, "Quality flags").font = BOLD
+    for flag, meaning in QUALITY_FLAG_MEANINGS.items():
+        row += 1
+        _put(sheet, row, 1, flag if flag == "no_baseline" else f"{flag}=n")
+        _put(sheet, row, 2, meaning).alignment = WRAP
+
+    row += 2
+    _put_row(sheet, row, ("Measure", "Source", "Latest 12 months", "Months behind quarter end", "Quality flags"),
+             font=BOLD)
+    for record in ordered.to_dict("records"):
+        row += 1
+        window_end = timestamp_of(record["window_end"])
+        _put(sheet, row, 1, record["measure_name"]).alignment = WRAP
+        _put(sheet, row, 2, record.get("source")).alignment = WRAP
+        _put(sheet, row, 3, window_text(record["window_start"], record["window_end"]))
+        _put(sheet, row, 4, None if window_end is None else months_between(window_end, quarter_end))
+        _put(sheet, row, 5, record.get("quality_flags") or None).alignment = WRAP
+
+    if notes:
+        row += 2
+        _put(sheet, row, 1, "Additional notes").font = BOLD
+        for key, text in notes.items():
+            row += 1
+            _put(sheet, row, 1, key).font = BOLD
+            _put(sheet, row, 2, text).alignment = WRAP
+
+
+def _save_reproducibly(workbook: Workbook, path: Path, stamp: datetime) -> None:
+    """Save with fixed timestamps (document properties and zip entries) so re-writing an unchanged quarter gives
+    the same bytes: a published workbook can then be compared with a re-run byte for byte."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)  # openpyxl stamps "modified" with the wall clock here; replaced below
+    workbook.properties.modified = stamp
+    core = workbook.properties.to_tree()
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = tostring(core) if item.filename == "docProps/core.xml" else source.read(item.filename)
+            entry = zipfile.ZipInfo(item.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, data)
+
+
+def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame,
+                             notes: Mapping[str, str] | None = None) -> None:
+    """Write the quarter's board workbook: National measures, PCP KPIs, Trends and Notes.
+
+    national: marts.national_measures rows for one force and one quarter, with force_name (core.dim_force) and,
+        optionally, display_order (core.dim_measure).
+    kpis: marts.pcp_scorecard rows for the same force and quarter.
+    monthly: marts.measure_monthly rows for the force up to the quarter's window end, optionally with measure_name.
+    notes: extra key/value lines for the Notes sheet, in the order given.
+    """
+    if national.empty:
+        raise ValueError("national: no rows for the workbook")
+    national = national.copy()
+    for column in ("quarter_end", "window_start", "window_end", "baseline_start", "baseline_end"):
+        if column in national.columns:
+            national[column] = pd.to_datetime(national[column])
+    force_name = force_of(national)
+    quarter_end = pd.Timestamp(single_value(national, "quarter_end", "national"))
+    if "force_code" in monthly.columns and monthly["force_code"].nunique() > 1:
+        raise ValueError("monthly: rows for more than one force")
+
+    workbook = Workbook()
+    _national_sheet(workbook.active, national)
+    workbook.active.title = "National measures"
+    _kpi_sheet(workbook.create_sheet("PCP KPIs"), kpis, force_name, quarter_end)
+    _trends_sheet(workbook.create_sheet("Trends"), monthly, national, force_name)
+    _notes_sheet(workbook.create_sheet("Notes"), national, notes)
+
+    stamp = quarter_end.to_pydatetime().replace(hour=0, minute=0, second=0, microsecond=0)
+    workbook.properties.creator = "policing-scorecard warehouse"
+    workbook.properties.title = f"{force_name}: scorecard, quarter ending {quarter_end:%Y-%m-%d}"
+    workbook.properties.created = stamp
+    _save_reproducibly(workbook, Path(path), stamp)
