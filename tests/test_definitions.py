@@ -34,3 +34,17 @@ def test_dagster_cli_validates_the_workspace():
     result = subprocess.run([sys.executable, "-m", "dagster", "definitions", "validate", "-w", "workspace.yaml"],
                             cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_lineage_comes_from_the_sql_models():
+    # read off sql/marts/measure_breakdowns.sql and sql/core/fact_prc_offences.sql by hand
+    graph = defs.resolve_asset_graph()
+    from dagster import AssetKey
+
+    def parents(name: str) -> set[str]:
+        return {key.to_user_string() for key in graph.get(AssetKey(name)).parent_keys}
+
+    assert parents("measure_breakdowns") == {"dim_offence", "fact_firearm_discharges", "fact_recorded_crime",
+                                             "national_measures"}
+    assert parents("fact_prc_offences") == {"dim_force", "validated_prc_open_data"}
+    assert parents("national_measures") == {"dim_measure", "ons_pfa_values", "measure_counts", "reporting_quarters"}

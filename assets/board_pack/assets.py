@@ -1,9 +1,9 @@
 """The board's documents for every quarter: the scorecard workbook and the draft statement.
 
 `warehouse/exports/scorecard-<YYYY>-Q<n>.xlsx` and `statement-<YYYY>-Q<n>.md`, written from the
-marts (layout in assets/board_pack/workbook.py, wording in statement.py, charts in charts.py). Where the landing folder holds several
-forces, each gets its own files with the force slug in the name; the force with the most data keeps
-the plain name the board paper refers to.
+marts (layout in assets/board_pack/workbook.py, wording in statement.py, charts in charts.py).
+Where the landing folder holds several forces, each gets its own files with the force slug in the
+name; the force with the most data keeps the plain name the board paper refers to.
 """
 
 import hashlib

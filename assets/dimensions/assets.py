@@ -15,7 +15,7 @@ from assets.lib.reference_data import (
     WELSH_LSOA_CSV,
 )
 from assets.lib.resources import Warehouse
-from assets.lib.sql import build_table, create_staging_view, table_metadata
+from assets.lib.sql import build_table, create_staging_view, sql_deps, table_metadata
 
 GROUP = "warehouse"
 
@@ -85,14 +85,15 @@ def dim_offence(warehouse: Warehouse) -> MaterializeResult:
 LAD_STAGING = ("stg_lad_pfa_lookup", "stg_lad_changes", "stg_lad_current")
 
 
-@asset(group_name=GROUP, deps=[dim_force], description="Every local authority district code of England and "
-       "Wales since 2009, old or current, with the district that holds it now and its police force area (ONS "
-       "LAD to CSP to PFA lookup, district code changes to 2023).")
+@asset(group_name=GROUP, deps=sql_deps("dim_local_authority"),
+       description="Every local authority district code of England and Wales since 2009, old or current, with "
+       "the district that holds it now and its police force area (ONS LAD to CSP to PFA lookup, district code "
+       "changes to 2023).")
 def dim_local_authority(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "dim_local_authority", LAD_STAGING)
 
 
-@asset(group_name=GROUP, deps=[dim_force, dim_local_authority], description="Every 2011 LSOA of England and "
+@asset(group_name=GROUP, deps=sql_deps("dim_geography"), description="Every 2011 LSOA of England and "
        "Wales to MSOA, local authority (as coded then and now) and force area.")
 def dim_geography(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "dim_geography", ("stg_lsoa_lookup", "stg_lsoa_wales"))

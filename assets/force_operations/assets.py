@@ -10,7 +10,7 @@ import pandas as pd
 from assets.force_operations.parser import read_drug_activity, read_firearm_discharges, read_sms_survey
 from assets.force_operations.workforce import read_workforce_snapshot
 from assets.lib.errors import RejectedFile
-from assets.lib.file_sources import DIMENSIONS, FileSource, file_source_assets
+from assets.lib.file_sources import FileSource, file_source_assets
 from assets.lib.reference_data import force_codes_by_slug
 
 
@@ -63,7 +63,6 @@ FIREARM_DISCHARGES = FileSource(
              **MONTHLY_COLUMNS},
     models=("fact_firearm_discharges",),
     description="core.fact_firearm_discharges: the force's firearm discharge log, one row per discharge.",
-    upstream=DIMENSIONS,
     identify=identify_monthly("firearm-discharges"),
 )
 
@@ -75,7 +74,6 @@ DRUG_ACTIVITY = FileSource(
              "arrests": "varchar", "charges": "varchar", **MONTHLY_COLUMNS},
     models=("fact_drug_activity",),
     description="core.fact_drug_activity: drug and county lines disruptions and closures, with arrests and charges.",
-    upstream=DIMENSIONS,
     identify=identify_monthly("drug-activity"),
 )
 
@@ -87,7 +85,6 @@ SMS_SURVEY = FileSource(
              "incident_type": "varchar", "score": "varchar", **MONTHLY_COLUMNS},
     models=("fact_sms_responses",),
     description="core.fact_sms_responses: SMS satisfaction survey responses (score 0-10, or unanswered).",
-    upstream=DIMENSIONS,
     identify=identify_monthly("sms-survey"),
 )
 
@@ -100,7 +97,6 @@ WORKFORCE = FileSource(
     models=("fact_workforce",),
     coverage=("role",),
     description="core.fact_workforce: headcount snapshots by role, neighbourhood, ethnicity and sex.",
-    upstream=DIMENSIONS,
     identify=identify_snapshot,
 )
 

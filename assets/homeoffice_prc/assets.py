@@ -2,7 +2,7 @@
 and quarter, and the offence classification each edition carries."""
 
 from assets.homeoffice_prc.parser import read_prc_pfa
-from assets.lib.file_sources import DIMENSIONS, FileSource, file_source_assets
+from assets.lib.file_sources import FileSource, file_source_assets
 
 PRC_OPEN_DATA = FileSource(
     name="prc_open_data",
@@ -15,7 +15,6 @@ PRC_OPEN_DATA = FileSource(
     coverage=("financial_year", "financial_quarter", "force_name"),
     description="core.fact_prc_offences: Home Office police recorded crime open data, offences per force, "
     "financial quarter and offence code (non-geographic fraud bodies kept, without a force).",
-    upstream=DIMENSIONS,
 )
 
 SOURCES = (PRC_OPEN_DATA,)

@@ -23,7 +23,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 from assets.lib.errors import RejectedFile, read_delivered_file
 from assets.lib.landing import sha256_of
 from assets.lib.resources import Exports, LandingFolder, Warehouse
-from assets.lib.sql import build_table, describe_table, frame_of, table_metadata
+from assets.lib.sql import build_table, describe_table, frame_of, sql_deps, table_metadata
 from assets.lib.validation import (
     check_results,
     check_specs,
@@ -34,8 +34,6 @@ from assets.lib.validation import (
 )
 
 LOADED_FILES_TABLE = "meta.loaded_files"
-# the dimensions a source's core models join (force codes, LSOA geography)
-DIMENSIONS = (AssetKey("dim_force"), AssetKey("dim_geography"))
 LOADED_FILES_DDL = (
     f"create table if not exists {LOADED_FILES_TABLE} (source varchar, file_name varchar, force_code varchar, "
     "period date, sha256 varchar, rows integer, loaded_at timestamp, run_id varchar)"
@@ -201,7 +199,8 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
                                           **docs_metadata(exports.data_docs, source.name)})
         yield from check_results(outcomes, validated_asset, quarantined)
 
-    @asset(name=source.asset_name, group_name="warehouse", deps=[validated_asset, *source.upstream],
+    @asset(name=source.asset_name, group_name="warehouse",
+           deps=[validated_asset, *sql_deps(*source.models), *source.upstream],
            kinds={"duckdb"}, owners=["team:data-engineering"], description=source.description)
     def warehouse_table(context: AssetExecutionContext, warehouse: Warehouse) -> Output[None]:
         columns = ", ".join(f"{name} {kind}" for name, kind in source.columns.items())

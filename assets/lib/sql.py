@@ -7,6 +7,7 @@ previous table in place.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-from dagster import MetadataValue, TableColumn, TableSchema
+from dagster import AssetKey, MetadataValue, TableColumn, TableSchema
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 LAYERS = ("staging", "core", "marts")
@@ -31,6 +32,27 @@ def model_path(model: str) -> Path:
 
 def model_sql(model: str) -> str:
     return model_path(model).read_text(encoding="utf-8")
+
+
+_TABLE_REFERENCE = re.compile(r"\b(?:core|marts)\.([a-z_][a-z0-9_]*)\b")
+_STAGING_REFERENCE = re.compile(r"\b(stg_[a-z0-9_]+)\b")
+
+
+@cache
+def model_inputs(model: str) -> frozenset[str]:
+    """The core and marts tables a model reads, directly or through the staging views it selects from
+    (comments aside)."""
+    sql = re.sub(r"--[^\n]*", "", model_sql(model))
+    found = set(_TABLE_REFERENCE.findall(sql))
+    for view in set(_STAGING_REFERENCE.findall(sql)) - {model}:
+        found |= model_inputs(view)
+    return frozenset(found - {model})
+
+
+def sql_deps(*models: str) -> list[AssetKey]:
+    """The assets the models of one asset depend on, read from their SQL: every table is the asset of the
+    same name. Lineage comes from the models, never from a hand-written list that can drift from them."""
+    return [AssetKey(table) for table in sorted(set().union(*(model_inputs(m) for m in models)) - set(models))]
 
 
 def schema_of(model: str) -> str:

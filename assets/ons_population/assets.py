@@ -1,7 +1,7 @@
 """ONS mid-year population estimates and Census 2021 ethnic groups (SOURCES.md): the denominators of
 rates per resident and of the stop-and-search ratios."""
 
-from assets.lib.file_sources import DIMENSIONS, FileSource, file_source_assets
+from assets.lib.file_sources import FileSource, file_source_assets
 from assets.ons_population.census import read_census_ethnicity
 from assets.ons_population.parser import read_mye_persons
 
@@ -15,7 +15,6 @@ ONS_POPULATION = FileSource(
     coverage=("mid_year", "area_code"),
     description="core.population_by_age (ONS mid-year estimates, persons by single year of age, every area) and "
     "core.force_population (force areas, all ages and under 25, from local authorities).",
-    upstream=DIMENSIONS,
 )
 
 CENSUS_ETHNICITY = FileSource(
@@ -28,7 +27,6 @@ CENSUS_ETHNICITY = FileSource(
     coverage=("la_code",),
     description="core.census_ethnicity_by_force: Census 2021 population per force area in the five ethnic "
     "groups used for stop and search.",
-    upstream=DIMENSIONS,
 )
 
 SOURCES = (ONS_POPULATION, CENSUS_ETHNICITY)

@@ -1,7 +1,7 @@
 """data.police.uk monthly archive files (SOURCES.md): street-level crime and anti-social behaviour,
 and stop and search, every vintage of their layouts."""
 
-from assets.lib.file_sources import DIMENSIONS, FileSource, file_source_assets
+from assets.lib.file_sources import FileSource, file_source_assets
 from assets.policeuk.parser import parse_file_name, parse_stop_and_search, parse_street_crime
 
 
@@ -30,7 +30,6 @@ STOP_AND_SEARCH = FileSource(
              "outcome_recorded": "boolean", "is_positive_outcome": "boolean"},
     models=("fact_stop_search",),
     description="core.fact_stop_search: data.police.uk stop and search records, months in Europe/London time.",
-    upstream=DIMENSIONS,
     identify=identify_policeuk("stop-and-search"),
 )
 
@@ -47,7 +46,6 @@ STREET_CRIME = FileSource(
     models=("fact_public_crime",),
     description="core.fact_public_crime: data.police.uk street-level crimes and anti-social behaviour, with "
     "crimes a force recorded outside its own area identified.",
-    upstream=DIMENSIONS,
     identify=identify_policeuk("street"),
 )
 

@@ -26,13 +26,13 @@ from dagster import (
     asset_check,
 )
 
-from assets.dimensions.assets import dim_date, dim_force, dim_geography, dim_offence
+from assets.dimensions.assets import dim_offence
 from assets.lib.errors import RejectedFile, read_delivered_file
 from assets.lib.file_sources import LOADED_FILES_TABLE, ensure_loaded_files
 from assets.lib.landing import FORCE_CRIMES, quarantine_misnamed
 from assets.lib.partitions import month_of, monthly_partitions
 from assets.lib.resources import Exports, LandingFolder, Warehouse
-from assets.lib.sql import create_staging_view, describe_table, frame_of, model_sql, table_metadata
+from assets.lib.sql import create_staging_view, describe_table, frame_of, model_sql, sql_deps, table_metadata
 from assets.lib.validation import (
     check_results,
     check_specs,
@@ -188,7 +188,7 @@ REFERENCE_RULE = "crime_reference must be unique within the force across all mon
 @asset(
     group_name="warehouse",
     **MONTHLY,
-    deps=[validated_crime_extracts, dim_force, dim_offence, dim_geography, dim_date],
+    deps=[validated_crime_extracts, *sql_deps("fact_recorded_crime")],
     kinds={"duckdb"},
     owners=["team:data-engineering"],
     description="core.fact_recorded_crime: one row per crime record (cancelled kept, never counted), keyed "
