@@ -47,4 +47,5 @@ def test_lineage_comes_from_the_sql_models():
     assert parents("measure_breakdowns") == {"dim_offence", "fact_firearm_discharges", "fact_recorded_crime",
                                              "national_measures"}
     assert parents("fact_prc_offences") == {"dim_force", "validated_prc_open_data"}
-    assert parents("national_measures") == {"dim_measure", "ons_pfa_values", "measure_counts", "reporting_quarters"}
+    assert parents("national_measures") == {"dim_measure", "ons_pfa_values", "measure_counts", "reporting_quarters",
+                                            "national_baseline"}

@@ -31,6 +31,7 @@ def conn():
     for schema in ("core", "marts"):
         con.execute(f"create schema {schema}")
     build_table(con, "dim_measure")
+    build_table(con, "national_baseline")
     con.execute("create table core.ons_pfa_values (edition_period_end date, table_id varchar, area_code varchar, "
                 "area_name varchar, area_type varchar, measure varchar, value double, marker varchar)")
     rows = []

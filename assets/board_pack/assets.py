@@ -40,6 +40,7 @@ def _frames(warehouse: Warehouse) -> dict[str, pd.DataFrame]:
             ).df(),
             "breakdowns": conn.execute("select * from marts.measure_breakdowns").df(),
             "spc": conn.execute("select * from marts.measure_spc").df(),
+            "baseline": conn.execute("select * from core.national_baseline").df(),
         }
 
 
@@ -50,8 +51,10 @@ class DocumentsConfig(Config):
 
 
 @asset(group_name="marts",
+       # the tables _frames reads
        deps=[AssetKey(name) for name in ("national_measures", "pcp_scorecard", "measure_monthly",
-                                         "measure_breakdowns", "measure_spc")],
+                                         "measure_breakdowns", "measure_spc", "national_baseline", "dim_force",
+                                         "dim_measure")],
        description="The board documents for every quarter: exports/scorecard-<YYYY>-Q<n>.xlsx (national measures, "
        "PCP KPIs with RAG status, trend charts, notes) and exports/statement-<YYYY>-Q<n>.md (one paragraph per "
        "measure, every number from the marts). A document is rewritten only when its figures or the layout code "
@@ -105,7 +108,8 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
         "latest_workbook": MetadataValue.path(str(exports.path / f"scorecard-{latest_label}.xlsx")),
         "latest_statement": MetadataValue.md(
             (exports.path / f"statement-{latest_label}.md").read_text(encoding="utf-8")),
-        "trend": png_metadata(trend_chart_png(main_monthly, TREND_MEASURES, f"Monthly trend, {main_force}")),
+        "trend": png_metadata(trend_chart_png(main_monthly, TREND_MEASURES, f"Monthly trend, {main_force}",
+                                              baseline=tuple(frames["baseline"].iloc[0]))),
     })
 
 

@@ -11,24 +11,21 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
-# The national baseline (year ending June 2019): used only to shade the PNG trend chart when the caller has no
-# national rows to take it from.
-NATIONAL_BASELINE = (date(2018, 7, 1), date(2019, 6, 30))
-
 
 def trend_chart_png(monthly: pd.DataFrame, measure_ids: Sequence[str], title: str, *,
                     baseline: tuple[date, date] | None = None) -> bytes:
     """A PNG line chart of the given measures' monthly values, the baseline year shaded.
 
     monthly: marts.measure_monthly rows (measure_id, month, value), optionally with measure_name for the legend.
-    baseline: (first day, last day) to shade; the national baseline (year ending June 2019) when not given.
+    baseline: (first day, last day) to shade (core.national_baseline); nothing shaded when not given.
     """
-    start, end = baseline or NATIONAL_BASELINE
     figure = Figure(figsize=(8, 3.5), dpi=100)
     FigureCanvasAgg(figure)  # Agg draws without a display and without pyplot's global state
     axes = figure.add_subplot()
-    axes.axvspan(pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1), color="#d9d9d9", alpha=0.6,
-                 label="Baseline year", linewidth=0)
+    if baseline is not None:
+        start, end = baseline
+        axes.axvspan(pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1), color="#d9d9d9", alpha=0.6,
+                     label="Baseline year", linewidth=0)
     plotted = 0
     for measure in measure_ids:
         series = monthly[monthly["measure_id"] == measure].sort_values("month")

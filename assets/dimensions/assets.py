@@ -104,6 +104,12 @@ def dim_date(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "dim_date")
 
 
+@asset(group_name=GROUP, description="core.national_baseline: the national baseline period, the 12 months to June "
+       "2019, written once (sql/core/national_baseline.sql) for every model and chart that compares with it.")
+def national_baseline(warehouse: Warehouse) -> MaterializeResult:
+    return _build(warehouse, "national_baseline")
+
+
 @asset(group_name=GROUP, description="The national measures: name, priority, unit, polarity, source and lag.")
 def dim_measure(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "dim_measure")

@@ -1,14 +1,19 @@
 -- The baseline year (July 2018 to June 2019) as the force's own records count it, beside the
 -- figure ONS published for the same offence group and force (year ending June 2019 edition).
 -- Differences are real: ONS counts crimes as held by the Home Office at its extract date.
-with own_baseline as (
+with baseline as (
+    select * from core.national_baseline
+),
+
+own_baseline as (
     select
         counts.force_code,
         counts.measure_id,
         sum(counts.numerator) as force_computed,
         count(*)              as months
     from marts.measure_counts as counts
-    where counts.month between date '2018-07-01' and date '2019-06-30'
+    cross join baseline
+    where counts.month between baseline.baseline_start and baseline.baseline_end
     group by all
 ),
 
@@ -18,15 +23,16 @@ published as (
     from core.ons_pfa_values as ons
     inner join core.dim_measure as measures
         on ons.table_id = measures.ons_table_id and ons.measure = measures.ons_measure
-    where ons.edition_period_end = date '2019-06-30'
+    cross join baseline
+    where ons.edition_period_end = baseline.baseline_end
 )
 
 select
     published.force_code,
     published.measure_id,
     published.measure_name,
-    date '2018-07-01'                                       as baseline_start,
-    date '2019-06-30'                                       as baseline_end,
+    baseline.baseline_start,
+    baseline.baseline_end,
     own_baseline.force_computed,
     published.ons_published,
     own_baseline.force_computed - published.ons_published   as difference,
@@ -37,5 +43,6 @@ select
     published.source_file                                   as ons_source_file
 from published
 inner join own_baseline using (force_code, measure_id)
+cross join baseline
 where own_baseline.months = 12
 order by published.force_code, published.measure_id

@@ -1,6 +1,7 @@
 -- The National Crime and Policing Measures scorecard: one row per force, quarter and measure.
--- Each measure is taken over the 12 months ending at quarter end less the source's lag (or
--- earlier where the data stop), against the national baseline, the 12 months to June 2019.
+-- Each measure is taken over the 12 months ending at quarter end less the source's lag (months
+-- not delivered are flagged, never skipped over), against the national baseline, the 12 months to
+-- June 2019 (core.national_baseline).
 -- Rates and shares are recomputed from counts over the window, never averaged from monthly rates.
 with counts as (
     select * from marts.measure_counts
@@ -11,7 +12,7 @@ measures as (
 ),
 
 baseline as (
-    select date '2018-07-01' as baseline_start, date '2019-06-30' as baseline_end
+    select * from core.national_baseline
 ),
 
 ons_published as (
@@ -134,15 +135,16 @@ with_baseline as (
         england_wales_now.value as england_wales_value,
         england_wales_baseline.value as england_wales_baseline
     from valued
+    cross join baseline
     left join ons_published as published
         on published.measure_id = valued.measure_id and published.area_code = valued.force_code
-       and published.edition_period_end = date '2019-06-30'
+       and published.edition_period_end = baseline.baseline_end
     left join ons_published as england_wales_now
         on england_wales_now.measure_id = valued.measure_id and england_wales_now.area_code = 'K04000001'
        and england_wales_now.edition_period_end = valued.window_end
     left join ons_published as england_wales_baseline
         on england_wales_baseline.measure_id = valued.measure_id and england_wales_baseline.area_code = 'K04000001'
-       and england_wales_baseline.edition_period_end = date '2019-06-30'
+       and england_wales_baseline.edition_period_end = baseline.baseline_end
 ),
 
 complete as (
