@@ -66,6 +66,7 @@ def create_staging_view(conn: duckdb.DuckDBPyConnection, model: str) -> None:
 def build_table(conn: duckdb.DuckDBPyConnection, model: str) -> str:
     """(Re)build a core or marts model as a table, described in the warehouse; returns its qualified name."""
     table = f"{schema_of(model)}.{model}"
+    conn.execute((SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
     conn.execute(f"create or replace table {table} as {model_sql(model)}")
     describe_table(conn, table, model)
     return table

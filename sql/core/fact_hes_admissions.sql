@@ -3,10 +3,7 @@
 -- year's workbook that holds it (then the latest delivery). Suppressed cells (1 to 7 episodes,
 -- published as *) stay null with is_suppressed, never zero.
 with landed as (
-    select landed.*, loads.loaded_at
-    from landed.hes_sharp_object as landed
-    left join meta.loaded_files as loads
-        on loads.source = 'hes_sharp_object' and loads.file_name = landed.source_file
+    select * from landed_deliveries('hes_sharp_object')  -- with each file's load time (sql/macros.sql)
 ),
 
 ranked as (

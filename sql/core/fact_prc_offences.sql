@@ -3,16 +3,9 @@
 -- workbook is re-published each year) the one loaded last wins. Non-geographic bodies (Action
 -- Fraud, CIFAS, UK Finance) have no force_code.
 with landed as (
-    select landed.*, loads.loaded_at
-    from landed.prc_open_data as landed
-    left join meta.loaded_files as loads
-        on loads.source = 'prc_open_data' and loads.file_name = landed.source_file
-),
-
-latest_file_per_quarter as (
-    select quarter_start, arg_max(source_file, loaded_at) as source_file
-    from landed
-    group by quarter_start
+    -- the latest file per quarter (sql/macros.sql)
+    select * from landed_deliveries('prc_open_data')
+    qualify source_file = arg_max(source_file, loaded_at) over (partition by quarter_start)
 )
 
 select
@@ -30,5 +23,4 @@ select
     landed.source_file,
     landed.source_row
 from landed
-inner join latest_file_per_quarter using (quarter_start, source_file)
 left join core.dim_force as forces on forces.home_office_force_name = landed.force_name

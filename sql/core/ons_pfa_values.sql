@@ -2,16 +2,9 @@
 -- Areas are keyed by code; BTP has none. Where two files carry the same edition, the one loaded
 -- last wins.
 with landed as (
-    select landed.*, loads.loaded_at
-    from landed.ons_pfa_tables as landed
-    left join meta.loaded_files as loads
-        on loads.source = 'ons_pfa_tables' and loads.file_name = landed.source_file
-),
-
-latest_file_per_edition as (
-    select edition_period_end, arg_max(source_file, loaded_at) as source_file
-    from landed
-    group by edition_period_end
+    -- the latest file per edition (sql/macros.sql)
+    select * from landed_deliveries('ons_pfa_tables')
+    qualify source_file = arg_max(source_file, loaded_at) over (partition by edition_period_end)
 )
 
 select
@@ -25,4 +18,3 @@ select
     landed.marker,
     landed.source_file
 from landed
-inner join latest_file_per_edition using (edition_period_end, source_file)
