@@ -1,7 +1,6 @@
 """The force's operational extracts: firearm discharges, drug and county lines activity, the SMS
 satisfaction survey (monthly CSVs) and workforce headcount snapshots (xlsx)."""
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,38 +8,31 @@ import pandas as pd
 
 from assets.force_operations.parser import read_drug_activity, read_firearm_discharges, read_sms_survey
 from assets.force_operations.workforce import read_workforce_snapshot
-from assets.lib.errors import RejectedFile
 from assets.lib.file_sources import FileSource, file_source_assets
-from assets.lib.reference_data import force_codes_by_slug
+from assets.lib.landing import (
+    DRUG_ACTIVITY_FILES,
+    FIREARM_DISCHARGE_FILES,
+    SMS_SURVEY_FILES,
+    WORKFORCE_FILES,
+    SourceLayout,
+)
 
 
-def _force_of(path: Path, kind: str, period: str) -> tuple[str, str]:
-    match = re.fullmatch(rf"(?P<force>[a-z0-9-]+)-{kind}-(?P<period>{period})\.(csv|xlsx)", path.name)
-    forces = force_codes_by_slug()
-    if match is None or match["force"] not in forces:
-        raise RejectedFile(path, f"file name must be <force>-{kind}-<period>, the force a slug of reference/forces.csv")
-    return forces[match["force"]], match["period"]
-
-
-def identify_monthly(kind: str) -> Callable[[Path], tuple[str, str]]:
+def identify_monthly(layout: SourceLayout) -> Callable[[Path], tuple[str, str]]:
     def identify(path: Path) -> tuple[str, str]:
-        force_code, month = _force_of(path, kind, r"\d{4}-\d{2}")
+        force_code, month = layout.force_and_period(path)
         return force_code, f"{month}-01"
 
     return identify
 
 
-def identify_snapshot(path: Path) -> tuple[str, str]:
-    return _force_of(path, "workforce", r"\d{4}-\d{2}-\d{2}")
-
-
-def monthly_force_csv(read: Callable[[Path], pd.DataFrame], kind: str,
+def monthly_force_csv(read: Callable[[Path], pd.DataFrame], layout: SourceLayout,
                       date_column: str) -> Callable[[Path], pd.DataFrame]:
     """A reader that adds the force and month the file name gives, and the month of each row's
     date, so the suite can check every row belongs to its file's month."""
 
     def read_file(path: Path) -> pd.DataFrame:
-        force_code, month = _force_of(path, kind, r"\d{4}-\d{2}")
+        force_code, month = layout.force_and_period(path)
         frame = read(path)
         return frame.assign(force_code=force_code, file_month=month, date_month=frame[date_column].str[:7])
 
@@ -48,7 +40,7 @@ def monthly_force_csv(read: Callable[[Path], pd.DataFrame], kind: str,
 
 
 def read_workforce_file(path: Path) -> pd.DataFrame:
-    force_code, _ = _force_of(path, "workforce", r"\d{4}-\d{2}-\d{2}")
+    force_code, _ = WORKFORCE_FILES.force_and_period(path)
     return read_workforce_snapshot(path).assign(force_code=force_code)
 
 
@@ -56,48 +48,48 @@ MONTHLY_COLUMNS = {"force_code": "varchar", "file_month": "varchar", "date_month
 
 FIREARM_DISCHARGES = FileSource(
     name="firearm_discharges",
-    globs=("force/firearm-discharges/*.csv",),
-    read=monthly_force_csv(read_firearm_discharges, "firearm-discharges", "discharge_date"),
+    globs=(FIREARM_DISCHARGE_FILES.glob,),
+    read=monthly_force_csv(read_firearm_discharges, FIREARM_DISCHARGE_FILES, "discharge_date"),
     columns={"incident_reference": "varchar", "discharge_date": "varchar", "lsoa_code": "varchar",
              "weapon_type": "varchar", "injury": "varchar", "gang_related": "varchar", "drugs_related": "varchar",
              **MONTHLY_COLUMNS},
     models=("fact_firearm_discharges",),
     description="core.fact_firearm_discharges: the force's firearm discharge log, one row per discharge.",
-    identify=identify_monthly("firearm-discharges"),
+    identify=identify_monthly(FIREARM_DISCHARGE_FILES),
 )
 
 DRUG_ACTIVITY = FileSource(
     name="drug_activity",
-    globs=("force/drug-activity/*.csv",),
-    read=monthly_force_csv(read_drug_activity, "drug-activity", "activity_date"),
+    globs=(DRUG_ACTIVITY_FILES.glob,),
+    read=monthly_force_csv(read_drug_activity, DRUG_ACTIVITY_FILES, "activity_date"),
     columns={"activity_reference": "varchar", "activity_date": "varchar", "activity_type": "varchar",
              "arrests": "varchar", "charges": "varchar", **MONTHLY_COLUMNS},
     models=("fact_drug_activity",),
     description="core.fact_drug_activity: drug and county lines disruptions and closures, with arrests and charges.",
-    identify=identify_monthly("drug-activity"),
+    identify=identify_monthly(DRUG_ACTIVITY_FILES),
 )
 
 SMS_SURVEY = FileSource(
     name="sms_survey",
-    globs=("force/satisfaction/*.csv",),
-    read=monthly_force_csv(read_sms_survey, "sms-survey", "response_date"),
+    globs=(SMS_SURVEY_FILES.glob,),
+    read=monthly_force_csv(read_sms_survey, SMS_SURVEY_FILES, "response_date"),
     columns={"response_id": "varchar", "response_date": "varchar", "service": "varchar",
              "incident_type": "varchar", "score": "varchar", **MONTHLY_COLUMNS},
     models=("fact_sms_responses",),
     description="core.fact_sms_responses: SMS satisfaction survey responses (score 0-10, or unanswered).",
-    identify=identify_monthly("sms-survey"),
+    identify=identify_monthly(SMS_SURVEY_FILES),
 )
 
 WORKFORCE = FileSource(
     name="workforce",
-    globs=("force/workforce/*.xlsx",),
+    globs=(WORKFORCE_FILES.glob,),
     read=read_workforce_file,
     columns={"snapshot_date": "date", "role": "varchar", "neighbourhood": "boolean", "ethnicity": "varchar",
              "sex": "varchar", "headcount": "integer", "force_code": "varchar"},
     models=("fact_workforce",),
     coverage=("role",),
     description="core.fact_workforce: headcount snapshots by role, neighbourhood, ethnicity and sex.",
-    identify=identify_snapshot,
+    identify=WORKFORCE_FILES.force_and_period,
 )
 
 SOURCES = (FIREARM_DISCHARGES, DRUG_ACTIVITY, SMS_SURVEY, WORKFORCE)

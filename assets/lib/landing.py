@@ -13,26 +13,58 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from assets.lib.errors import RejectedFile
 from assets.lib.reference_data import force_codes_by_slug
 
 QUARANTINE_DIR_NAME = "_quarantine"
 
 
+MONTH, DAY = r"\d{4}-\d{2}", r"\d{4}-\d{2}-\d{2}"
+
+
 @dataclass(frozen=True)
 class SourceLayout:
-    """Where one source's files sit in the landing folder and how their names read."""
+    """Where one of the force's own sources sits in the landing folder and how its file names read: the one
+    grammar of them all, <force>-<kind>-<period>.<extension> (SOURCES.md), the force a data.police.uk slug."""
 
     name: str
     folder: str
-    pattern: re.Pattern[str]
+    kind: str
+    period: str = MONTH
+    extension: str = "csv"
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(rf"(?P<force>[a-z0-9-]+)-{re.escape(self.kind)}-(?P<period>{self.period})\."
+                          rf"{re.escape(self.extension)}")
+
+    @property
+    def glob(self) -> str:
+        """The files to look at, relative to the landing folder (misnamed ones included, to report them)."""
+        return f"{self.folder}/*.{self.extension}"
+
+    @property
+    def rule(self) -> str:
+        period = "<YYYY-MM>" if self.period == MONTH else "<YYYY-MM-DD>"
+        return f"<force>-{self.kind}-{period}.{self.extension}"
 
     def match(self, path: Path) -> re.Match[str] | None:
         return self.pattern.fullmatch(path.name)
 
+    def force_and_period(self, path: Path) -> tuple[str, str]:
+        """(ONS PFA code, period as written) from a file's name; a name that breaks the grammar rejects the file."""
+        match, forces = self.match(path), force_codes_by_slug()
+        if match is None or match["force"] not in forces:
+            raise RejectedFile(path, f"the file name must be {self.rule} in lower case, the force a slug of "
+                               "reference/forces.csv")
+        return forces[match["force"]], match["period"]
 
-FORCE_CRIMES = SourceLayout(
-    "recorded_crime", "force/crimes", re.compile(r"(?P<force>[a-z0-9-]+)-crimes-(?P<period>\d{4}-\d{2})\.csv")
-)
+
+FORCE_CRIMES = SourceLayout("recorded_crime", "force/crimes", "crimes")
+FIREARM_DISCHARGE_FILES = SourceLayout("firearm_discharges", "force/firearm-discharges", "firearm-discharges")
+DRUG_ACTIVITY_FILES = SourceLayout("drug_activity", "force/drug-activity", "drug-activity")
+SMS_SURVEY_FILES = SourceLayout("sms_survey", "force/satisfaction", "sms-survey")
+WORKFORCE_FILES = SourceLayout("workforce", "force/workforce", "workforce", period=DAY, extension="xlsx")
 
 
 @dataclass(frozen=True)
@@ -98,16 +130,16 @@ def misnamed(root: Path, layout: SourceLayout) -> list[Path]:
     return bad
 
 
-def nearest_valid_name(path: Path) -> str | None:
-    """The well-formed crime extract name a misnamed file most likely meant ("West-Midlandz-crimes-2021-03.CSV"
-    -> "west-midlands-crimes-2021-03.csv"), or None when it reads as no crime extract at all."""
-    loose = re.fullmatch(r"(?P<force>.+?)[-_ ]crimes[-_ ](?P<year>\d{4})[-_]?(?P<month>\d{2})\.csv", path.name,
-                         flags=re.IGNORECASE)
-    if loose is None:
+def nearest_valid_name(path: Path, layout: SourceLayout) -> str | None:
+    """The well-formed name a misnamed file most likely meant ("West-Midlandz-crimes-2021-03.CSV" ->
+    "west-midlands-crimes-2021-03.csv"), or None when it reads as no file of the layout at all."""
+    loose = re.fullmatch(rf"(?P<force>.+?)[-_ ]{re.escape(layout.kind)}[-_ ](?P<year>\d{{4}})[-_]?(?P<month>\d{{2}})"
+                         rf"\.{re.escape(layout.extension)}", path.name, flags=re.IGNORECASE)
+    if loose is None or layout.period != MONTH:
         return None
     slug = loose["force"].lower().replace("_", "-").replace(" ", "-")
     close = difflib.get_close_matches(slug, list(force_codes_by_slug()), n=1, cutoff=0.6)
-    return f"{close[0]}-crimes-{loose['year']}-{loose['month']}.csv" if close else None
+    return f"{close[0]}-{layout.kind}-{loose['year']}-{loose['month']}.{layout.extension}" if close else None
 
 
 def quarantine_misnamed(root: Path, layout: SourceLayout) -> list[tuple[Path, str]]:
@@ -116,8 +148,8 @@ def quarantine_misnamed(root: Path, layout: SourceLayout) -> list[tuple[Path, st
     reason names the naming rule and the nearest valid name."""
     moved = []
     for path in misnamed(root, layout):
-        nearest = nearest_valid_name(path)
-        reason = (f"{path.name}: whole file: the file name must be <force>-crimes-<YYYY-MM>.csv in lower case, "
+        nearest = nearest_valid_name(path, layout)
+        reason = (f"{path.name}: whole file: the file name must be {layout.rule} in lower case, "
                   "the force a slug of reference/forces.csv"
                   + (f"; did you mean {nearest}? Deliver it again under that name." if nearest else "."))
         moved.append((quarantine(root, path, reason), reason))
