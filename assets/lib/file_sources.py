@@ -22,6 +22,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 
 from assets.lib.errors import RejectedFile, read_delivered_file
 from assets.lib.landing import sha256_of
+from assets.lib.progress import reading, rows_read
 from assets.lib.resources import Exports, LandingFolder, Warehouse
 from assets.lib.sql import build_table, describe_table, frame_of, sql_deps, table_metadata
 from assets.lib.validation import (
@@ -138,7 +139,7 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
         loaded = _loaded(warehouse, source.name)
         frames, rejected, parsed, warnings = [], [], {}, {}
         delivered = []
-        for path in source.files(landing.path):
+        for path, bar in reading(source.files(landing.path), source.name):
             sha = sha256_of(path)
             if loaded.get(path.name) == sha:
                 continue
@@ -160,6 +161,7 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
                 frame["source_row"] = range(1, len(frame) + 1)
             frames.append(frame)
             parsed[path.name] = len(frame)
+            rows_read(bar, sum(parsed.values()))
             delivered.append({"file_name": path.name, "force_code": force_code, "period": period,
                               "sha256": sha, "rows": len(frame)})
         combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(

@@ -41,8 +41,7 @@ STREET_CRIME = FileSource(
              "longitude": "double", "latitude": "double", "location": "varchar", "lsoa_code": "varchar",
              "lsoa_name": "varchar", "crime_type": "varchar", "last_outcome_category": "varchar",
              "context": "varchar", "is_anti_social_behaviour": "boolean", "force_slug": "varchar",
-             "force_code": "varchar", "file_month": "date", "lsoa_force_code": "varchar",
-             "is_out_of_area": "boolean"},
+             "force_code": "varchar", "file_month": "date"},
     models=("fact_public_crime",),
     description="core.fact_public_crime: data.police.uk street-level crimes and anti-social behaviour, with "
     "crimes a force recorded outside its own area identified.",

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from assets.lib.errors import RejectedFile
-from assets.lib.reference_data import LSOA_LOOKUP_CSV, forces
+from assets.lib.reference_data import forces
 
 LONDON_TZ = "Europe/London"
 
@@ -322,38 +322,13 @@ def ethnic_group(self_defined: str | None, officer_defined: str | None) -> str:
 @cache
 def _force_aliases() -> dict[str, str]:
     """Every way a force is named in our sources (PFA code, slug, Home Office and display names)
-    mapped to the ONS PFA code, so a lookup keyed by any of them can be compared."""
+    mapped to the ONS PFA code; a file name's force slug is read through it."""
     aliases: dict[str, str] = {}
     for row in forces():
         for column in ("force_code", "slug", "force_name", "home_office_force_name", "ons_area_name"):
             if row[column]:
                 aliases[row[column]] = row["force_code"]
-    # The LSOA lookup writes the City's force the natural way round, unlike the Home Office.
-    if "London, City of" in aliases:
-        aliases.setdefault("City of London", aliases["London, City of"])
     return aliases
-
-
-@cache
-def default_lsoa_to_force() -> dict[str, str]:
-    """LSOA 2011 code -> ONS PFA code, from ``reference/lsoa-force-lookup.csv``.
-
-    LSOAs whose force is blank in the lookup (a few hundred in the source) are left out, so
-    their crimes get an unknown (null) out-of-area flag rather than a guessed one.
-    """
-    lookup = pd.read_csv(
-        LSOA_LOOKUP_CSV,
-        dtype=str,
-        keep_default_na=False,
-        usecols=["LSOA Code", "Police_force"],
-    )
-    aliases = _force_aliases()
-    out: dict[str, str] = {}
-    for lsoa, force in zip(lookup["LSOA Code"], lookup["Police_force"], strict=True):
-        code = aliases.get(force.strip())
-        if lsoa.strip() and code:
-            out[lsoa.strip()] = code
-    return out
 
 
 def parse_file_name(path: Path, kind: str) -> tuple[dt.date, str, str]:
@@ -590,26 +565,19 @@ def parse_stop_and_search(path: str | Path) -> pd.DataFrame:
     return out
 
 
-def _normalise_lookup(lsoa_to_force: Mapping[str, str]) -> dict[str, str]:
-    aliases = _force_aliases()
-    return {lsoa.strip(): aliases.get(force.strip(), force.strip()) for lsoa, force in lsoa_to_force.items()}
-
-
-def parse_street_crime(path: str | Path, lsoa_to_force: Mapping[str, str] | None = None) -> pd.DataFrame:
+def parse_street_crime(path: str | Path) -> pd.DataFrame:
     """Parse one data.police.uk street-level crime file.
-
-    ``lsoa_to_force`` maps an LSOA 2011 code to its force, named by ONS PFA code, slug or Home
-    Office force name (all are normalised to the PFA code); the default is the repository's
-    ``reference/lsoa-force-lookup.csv``.
 
     Columns: ``crime_id`` (null for anti-social behaviour, which has no Crime ID), ``month``
     (first day of the published Month), ``reported_by``, ``falls_within``, ``longitude``,
     ``latitude``, ``location``, ``lsoa_code``, ``lsoa_name``, ``crime_type``,
     ``last_outcome_category``, ``context`` (empty text as null), plus ``is_anti_social_behaviour``,
-    ``force_slug``, ``force_code``, ``file_month`` from the file name, ``lsoa_force_code`` (the
-    LSOA's force, null when the LSOA is empty or not in the lookup), ``is_out_of_area`` (the
-    LSOA's force is not the file's force: a force's file holds crimes it recorded in other
-    areas; null when the LSOA's force is unknown) and ``source_row`` (header = 1).
+    ``force_slug``, ``force_code``, ``file_month`` from the file name and ``source_row``
+    (header = 1).
+
+    Which force's area the LSOA is in, and so whether the crime is one the force recorded outside
+    its own area, is not decided here: ``core.fact_public_crime`` takes it from the LSOA's row of
+    ``core.dim_geography``, the one place the project answers that question.
 
     Rejects a missing, renamed or unexpected column (row 1), a Month that is not YYYY-MM or not
     the file's month, and a crime type outside the 14 published ones.
@@ -624,9 +592,6 @@ def parse_street_crime(path: str | Path, lsoa_to_force: Mapping[str, str] | None
     wrong_month = month != file_month
     _reject_first(path, frame, wrong_month, "Month", f"Month is not the file's month {file_month:%Y-%m}")
     _reject_first(path, frame, ~frame["Crime type"].isin(CRIME_TYPES), "Crime type", "unknown crime type")
-
-    lookup = default_lsoa_to_force() if lsoa_to_force is None else _normalise_lookup(lsoa_to_force)
-    lsoa_force = frame["LSOA code"].map(lookup)
 
     out = pd.DataFrame(
         {
@@ -648,7 +613,5 @@ def parse_street_crime(path: str | Path, lsoa_to_force: Mapping[str, str] | None
     out["force_slug"] = pd.Series(slug, index=out.index, dtype="str")
     out["force_code"] = pd.Series(force_code, index=out.index, dtype="str")
     out["file_month"] = pd.Series(file_month, index=out.index, dtype=DATE_DTYPE)
-    out["lsoa_force_code"] = lsoa_force.astype("str")
-    out["is_out_of_area"] = pd.Series(lsoa_force != force_code, dtype="boolean").mask(lsoa_force.isna())
     out["source_row"] = (out.index + 2).astype("int64")
     return out

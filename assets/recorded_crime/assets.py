@@ -31,6 +31,7 @@ from assets.lib.errors import RejectedFile, read_delivered_file
 from assets.lib.file_sources import LOADED_FILES_TABLE, ensure_loaded_files
 from assets.lib.landing import FORCE_CRIMES, quarantine_misnamed
 from assets.lib.partitions import month_of, monthly_partitions
+from assets.lib.progress import reading, rows_read
 from assets.lib.resources import Exports, LandingFolder, Warehouse
 from assets.lib.sql import create_staging_view, describe_table, frame_of, model_sql, sql_deps, table_metadata
 from assets.lib.validation import (
@@ -91,7 +92,9 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
         loaded = _loaded_shas(conn, months)
     files = [f for f in landing.files(FORCE_CRIMES) if f.month in set(months)]
     tables, rejected, file_rows, unchanged = [], [], {}, []
-    for file in files:
+    by_path = {file.path: file for file in files}
+    for path, bar in reading(list(by_path), "crime extracts"):
+        file = by_path[path]
         sha = file.sha256()
         if (file.path.name, sha) in loaded:
             # a byte-identical re-delivery is already in the warehouse: not read, validated or loaded again
@@ -111,6 +114,7 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
             table = table.append_column(column, pa.array([value] * rows, pa.string()))
         tables.append(table.select(list(EXTRACT_COLUMNS)))
         file_rows[file.path.name] = rows
+        rows_read(bar, sum(file_rows.values()))
     extracts = pa.concat_tables(tables) if tables else pa.Table.from_pandas(_empty_extracts(), preserve_index=False)
     with warehouse.transaction() as conn:
         conn.execute("create schema if not exists landed")
