@@ -65,7 +65,8 @@ Street-level crime
 About 21,000 to 27,000 crimes a month (the force's recorded-crime volume) plus about 4,000
 anti-social behaviour reports (more in the spring 2020 lockdown), across the force's LSOAs;
 about 3% of rows with a location fall in another force's LSOA (mostly the neighbouring forces),
-a few are in LSOAs the lookup gives no force, and a few have no location at all.
+a few are in LSOAs the third-party LSOA lookup gives no force (the warehouse's geography gives
+them their district's force), and a few have no location at all.
 ``scale`` multiplies the street-level volume only (for quick runs); stop and search is never
 scaled, because its counts are the calibration. At the default full volume the street files are
 about 6.5 MB a month: the 60 default months are about 380 MB and take about 50 seconds.

@@ -403,30 +403,9 @@ def test_real_warwickshire_street_subset(real_dir: Path) -> None:
     asb = frame["crime_type"] == "Anti-social behaviour"
     assert asb.sum() == 3 and frame.loc[asb, "crime_id"].isna().all() and frame.loc[~asb, "crime_id"].notna().all()
     assert (frame["is_anti_social_behaviour"] == asb).all()
-    by_la = frame["lsoa_name"].str.rsplit(" ", n=1).str[0]
-    # Birmingham and Coventry are West Midlands, Blaby Leicestershire, Carlisle Cumbria, Cherwell
-    # Thames Valley: all out of area for Warwickshire; North Warwickshire is its own; Bromsgrove
-    # has no force in the lookup, so the flag is unknown.
-    by_hand = {
-        "Birmingham": True,
-        "Coventry": True,
-        "Blaby": True,
-        "Carlisle": True,
-        "Cherwell": True,
-        "North Warwickshire": False,
-        "Bromsgrove": pd.NA,
-    }
-    assert frame["is_out_of_area"].tolist() == [by_hand[la] for la in by_la]
-    assert frame["is_out_of_area"].value_counts(dropna=False).to_dict() == {True: 16, False: 2, pd.NA: 2}
-    birmingham = frame[by_la == "Birmingham"]
-    assert len(birmingham) == 3 and set(birmingham["lsoa_force_code"]) == {WEST_MIDLANDS}
-
-    # A caller's own lookup, keyed by slug or Home Office name: unknown LSOAs stay null.
-    custom = parse_street_crime(
-        real_dir / "policeuk" / "2018-08-warwickshire-street.subset20.csv",
-        {"E01009450": "west-midlands", "E01031035": "Warwickshire"},
-    )
-    assert custom["is_out_of_area"].value_counts(dropna=False).to_dict() == {pd.NA: 17, False: 2, True: 1}
+    # Which force's area each LSOA is in is core.fact_public_crime's (tests/test_sql_public_crime.py).
+    assert "lsoa_force_code" not in frame.columns and "is_out_of_area" not in frame.columns
+    assert frame["lsoa_code"].notna().all() and frame["lsoa_code"].nunique() == 17
 
 
 STREET_ROWS = [
@@ -442,8 +421,7 @@ def test_street_hand_made_file(tmp_path: Path) -> None:
     path = write_text(tmp_path / "2018-08-west-midlands-street.csv", STREET_HEADER + "\n" + "\n".join(STREET_ROWS))
     frame = parse_street_crime(path)
     assert frame["crime_id"].tolist()[0] == "abc1" and pd.isna(frame["crime_id"].iloc[1])
-    assert frame["is_out_of_area"].tolist() == [False, True, pd.NA]
-    assert frame["lsoa_force_code"].tolist()[:2] == [WEST_MIDLANDS, "E23000017"]
+    assert frame["lsoa_code"].tolist()[:2] == ["E01009450", "E01031035"] and pd.isna(frame["lsoa_code"].iloc[2])
     assert frame["latitude"].tolist()[:2] == [52.48, 52.4] and pd.isna(frame["latitude"].iloc[2])
     assert frame["source_row"].tolist() == [2, 3, 4]
     assert frame["file_month"].tolist() == [dt.date(2018, 8, 1)] * 3
@@ -721,7 +699,7 @@ def test_stop_and_search_sample_parses_and_has_the_quirks(landing: Path) -> None
     assert set(frame["ethnic_group"]) == {"White", "Black", "Asian", "Mixed", "Other", "Not stated"}
 
 
-def test_street_sample_volume_and_out_of_area(tmp_path: Path) -> None:
+def test_street_sample_volume(tmp_path: Path) -> None:
     # One month at full volume is enough to check the shape.
     paths = write_policeuk_files(tmp_path, first_month="2021-06", last_month="2021-06")
     street = parse_street_crime(next(p for p in paths if p.name.endswith("-street.csv")))
@@ -729,10 +707,8 @@ def test_street_sample_volume_and_out_of_area(tmp_path: Path) -> None:
     assert 23_000 <= len(street) - asb <= 28_000
     assert 3_500 <= asb <= 4_500
     assert set(street["crime_type"]) == CRIME_TYPES
-    located = street["is_out_of_area"].notna()
-    share = street.loc[located, "is_out_of_area"].mean()
-    assert 0.02 <= share <= 0.04
-    assert (~located).sum() > 0 and street["lsoa_code"].isna().sum() > 0
+    # The share of rows out of the force's area is core.fact_public_crime's (tests/test_sql_public_crime.py).
+    assert street["lsoa_code"].isna().sum() > 0
     assert street.loc[street["is_anti_social_behaviour"], "crime_id"].isna().all()
     assert street.loc[~street["is_anti_social_behaviour"], "crime_id"].str.fullmatch(r"[0-9a-f]{64}").all()
 

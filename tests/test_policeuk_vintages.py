@@ -21,7 +21,6 @@ from assets.policeuk.parser import ethnic_group, parse_stop_and_search, parse_st
 REPO = Path(__file__).resolve().parents[1]
 REAL_STOP_SEARCH = REPO / "sample_data" / "real" / "policeuk" / "2018-08-west-midlands-stop-and-search.csv"
 MET = "E23000001"
-CITY_OF_LONDON = "E23000034"
 
 FULL_HEADER = [
     "Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude", "Gender",
@@ -348,10 +347,9 @@ def test_street_file_with_blank_crime_ids_and_lsoas(tmp_path: Path) -> None:
     assert frame["lsoa_code"].isna().tolist() == [False, True, True, False]
     assert frame["lsoa_name"].isna().tolist() == [False, True, True, False]
     assert frame["is_anti_social_behaviour"].tolist() == [True, True, False, False]
-    assert frame["lsoa_force_code"].isna().tolist() == [False, True, True, False]
-    assert frame["lsoa_force_code"].iloc[3] == CITY_OF_LONDON
-    # A crime with no LSOA has an unknown out-of-area flag; the City of London LSOA is out of the Met's area.
-    assert frame["is_out_of_area"].tolist() == [False, pd.NA, pd.NA, True]
+    # The LSOAs' force areas (the City of London LSOA is out of the Met's area) are core.fact_public_crime's:
+    # tests/test_sql_public_crime.py.
+    assert "lsoa_force_code" not in frame.columns and "is_out_of_area" not in frame.columns
     assert frame["latitude"].isna().tolist() == [False, True, True, False]
     assert set(frame["month"]) == {dt.date(2016, 6, 1)}
 
