@@ -341,7 +341,7 @@ def test_a_file_that_is_not_a_workbook_is_rejected(tmp_path: Path) -> None:
     path.write_text("Area Code,Area Name,Homicide\nE23000014,West Midlands,40\n", encoding="utf-8")
     with pytest.raises(RejectedFile) as error:
         read_ons_pfa_workbook(path)
-    assert_rejected(error, path, "not a readable .xlsx workbook")
+    assert_rejected(error, path, "not a readable .xls or .xlsx workbook")
 
 
 def test_table_without_an_area_code_header_is_rejected(tmp_path: Path) -> None:
@@ -393,3 +393,36 @@ def test_real_march_2019_edition_sheets_with_trailing_spaces() -> None:
     assert {"P1", "P3"} <= set(frame.table_id)
     assert cell(frame, "P1", "K04000001", "Total recorded crime (excluding fraud)").value == 5_257_081
     assert cell(frame, "P1", "K04000001", "Homicide").value == 701
+
+
+def _saved_as_xls(source: Path, target: Path) -> Path:
+    """The workbook as Excel 97-2003 would save it (BIFF .xls, the format of ONS's earlier editions):
+    every cell's value copied as it is, numbers as numbers, text as text."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    for sheet in openpyxl.load_workbook(source, read_only=True, data_only=True).worksheets:
+        out = book.add_sheet(sheet.title[:31], cell_overwrite_ok=True)
+        for r, row in enumerate(sheet.iter_rows(values_only=True)):
+            for c, value in enumerate(row):
+                if value is not None:
+                    out.write(r, c, value)
+    book.save(str(target))
+    return target
+
+
+def test_an_edition_shipped_as_xls_reads_as_the_same_edition_as_xlsx(tmp_path: Path) -> None:
+    xls = _saved_as_xls(REAL_JUNE_2019, tmp_path / "policeforceareatablesyearendingjune2019.xls")
+    assert xls.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"  # a BIFF file, not a renamed xlsx
+    frame = read_ons_pfa_workbook(xls)
+    assert set(frame.edition_period_end) == {date(2019, 6, 30)}
+    # the figures the year ending June 2019 edition publishes for West Midlands (Table P1)
+    assert cell(frame, "P1", WEST_MIDLANDS, "Homicide").value == 53
+    assert cell(frame, "P1", WEST_MIDLANDS, "Robbery").value == 8_945
+    assert cell(frame, "P1", "K04000001", "Total recorded crime (excluding fraud)").value == 5_279_956
+    assert cell(frame, "P2", WEST_MIDLANDS, "Homicide").marker == "-"
+    # and cell for cell what the .xlsx gives
+    same = read_ons_pfa_workbook(REAL_JUNE_2019)
+    key = ["table_id", "area_code", "area_name", "measure"]
+    pd.testing.assert_frame_equal(frame.sort_values(key).reset_index(drop=True),
+                                  same.sort_values(key).reset_index(drop=True))

@@ -1,10 +1,57 @@
-"""What the agreed workbook layouts (HES, workforce) share: a fixed header row, checked cell by cell."""
+"""Workbooks as their publishers ship them: every sheet of an .xls (BIFF) or .xlsx file as rows of
+values, and what the agreed layouts (HES, workforce) share, a fixed header row checked cell by cell."""
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import openpyxl
+import xlrd
+from openpyxl.utils.exceptions import InvalidFileException
 
 from assets.lib.errors import RejectedFile
+
+# the first bytes of an OLE2 compound file: an Excel 97-2003 (.xls) workbook
+XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _xls_value(cell: xlrd.sheet.Cell) -> object:
+    # xlrd gives every number as a float and an empty cell as '': as openpyxl reads the same
+    # sheet, a whole number is an int (a year header reads 2002, not 2002.0) and empty is None
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+        return int(cell.value)
+    return cell.value
+
+
+def workbook_sheets(path: Path, wanted: Callable[[str], bool] = lambda name: True) -> list[tuple[str, list[tuple]]]:
+    """(sheet name, rows of cell values) for every sheet `wanted` keeps, in workbook order.
+
+    The format is told by the file's first bytes, not its name: ONS shipped early editions as .xls and
+    later ones as .xlsx, and a file renamed on the way is still read for what it is."""
+    with path.open("rb") as handle:
+        is_xls = handle.read(len(XLS_SIGNATURE)) == XLS_SIGNATURE
+    try:
+        if is_xls:
+            book = xlrd.open_workbook(path, on_demand=True)
+            try:
+                return [(name, [tuple(_xls_value(c) for c in sheet.row(r)) for r in range(sheet.nrows)])
+                        for name in book.sheet_names() if wanted(name)
+                        for sheet in [book.sheet_by_name(name)]]
+            finally:
+                book.release_resources()
+        # keep_links=False: ONS editions link to other workbooks, and parsing the links costs more than the tables
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        try:
+            return [(sheet.title, list(sheet.iter_rows(values_only=True))) for sheet in book.worksheets
+                    if wanted(sheet.title)]
+        finally:
+            book.close()
+    except (xlrd.XLRDError, zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as error:
+        raise RejectedFile(path, f"not a readable .xls or .xlsx workbook ({error})") from error
 
 HEADER_SEARCH_ROWS = 30
 

@@ -6,7 +6,7 @@ from assets.ons_pfa.parser import read_ons_pfa_workbook
 
 ONS_PFA_TABLES = FileSource(
     name="ons_pfa_tables",
-    globs=("ons/pfa-tables/*.xlsx",),
+    globs=("ons/pfa-tables/*.xlsx", "ons/pfa-tables/*.xls"),
     read=read_ons_pfa_workbook,
     columns={"edition_period_end": "date", "table_id": "varchar", "area_code": "varchar", "area_name": "varchar",
              "area_type": "varchar", "measure": "varchar", "value": "double", "marker": "varchar"},

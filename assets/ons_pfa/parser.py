@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import calendar
 import re
-import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from assets.lib.errors import RejectedFile
+from assets.lib.workbook import workbook_sheets
 
 OUTPUT_COLUMNS = (
     "edition_period_end",
@@ -454,30 +452,19 @@ def read_ons_pfa_workbook(path: str | Path) -> pd.DataFrame:
     One row per published cell, blanks included, so every table is complete.
     """
     path = Path(path)
-    try:
-        # keep_links=False: the editions link to other ONS workbooks, and parsing those links costs
-        # more than reading every table.
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as error:
-        # InvalidFileException: openpyxl refuses a file named .xls or .csv before reading it.
-        raise RejectedFile(path, f"not a readable .xlsx workbook ({error})") from error
-    try:
-        tables: dict[str, tuple[str, _Table]] = {}
-        for worksheet in workbook.worksheets:
-            sheet = worksheet.title
-            table = _parse_sheet(path, sheet, list(worksheet.iter_rows(values_only=True)))
-            if table is None:
-                continue
-            if table.table_id in tables:
-                raise RejectedFile(
-                    path,
-                    f"Table {table.table_id} also on sheet '{tables[table.table_id][0]}'",
-                    sheet=sheet,
-                    cell=table.title_cell,
-                )
-            tables[table.table_id] = (sheet, table)
-    finally:
-        workbook.close()
+    tables: dict[str, tuple[str, _Table]] = {}
+    for sheet, rows in workbook_sheets(path):
+        table = _parse_sheet(path, sheet, rows)
+        if table is None:
+            continue
+        if table.table_id in tables:
+            raise RejectedFile(
+                path,
+                f"Table {table.table_id} also on sheet '{tables[table.table_id][0]}'",
+                sheet=sheet,
+                cell=table.title_cell,
+            )
+        tables[table.table_id] = (sheet, table)
 
     if REQUIRED_TABLE not in tables:
         raise RejectedFile(

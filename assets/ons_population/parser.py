@@ -8,16 +8,14 @@ mid-year by the "Mid-YYYY" in the text above it, never from the file name.
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
-import xlrd
 from openpyxl.utils import get_column_letter
 
 from assets.lib.errors import RejectedFile
+from assets.lib.workbook import workbook_sheets
 from assets.ons_pfa.parser import strip_footnotes
 
 SHEET = "MYE2 - Persons"
@@ -36,36 +34,17 @@ def _cell(row: int, column: int) -> str:
 def _sheet_grid(path: Path) -> tuple[str, pd.DataFrame]:
     """The MYE2 persons sheet as a grid of raw cell values (row/column 0-based)."""
     wanted = SHEET.lower()
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".xls":
-            book = xlrd.open_workbook(path, on_demand=True)
-            try:
-                names = book.sheet_names()
-                match = next((n for n in names if n.strip().lower() == wanted), None)
-                if match is None:
-                    raise RejectedFile(path, f"no '{SHEET}' sheet (sheets: {', '.join(names)})", sheet=SHEET)
-                sheet = book.sheet_by_name(match)
-                # xlrd writes empty cells as ''; make them missing like openpyxl's None.
-                grid = pd.DataFrame([sheet.row_values(r) for r in range(sheet.nrows)], dtype=object)
-                grid = grid.replace("", np.nan)
-            finally:
-                book.release_resources()
-        elif suffix == ".xlsx":
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                names = book.sheetnames
-                match = next((n for n in names if n.strip().lower() == wanted), None)
-                if match is None:
-                    raise RejectedFile(path, f"no '{SHEET}' sheet (sheets: {', '.join(names)})", sheet=SHEET)
-                grid = pd.DataFrame(list(book[match].iter_rows(values_only=True)), dtype=object)
-            finally:
-                book.close()
-        else:
-            raise RejectedFile(path, f"unsupported file type '{path.suffix}': expected .xls or .xlsx")
-    except (xlrd.XLRDError, zipfile.BadZipFile, OSError, KeyError) as error:
-        raise RejectedFile(path, f"not a readable {path.suffix} workbook ({error})") from error
-    return match, grid
+    names: list[str] = []
+
+    def keep(name: str) -> bool:
+        names.append(name)
+        return name.strip().lower() == wanted
+
+    sheets = workbook_sheets(path, keep)
+    if not sheets:
+        raise RejectedFile(path, f"no '{SHEET}' sheet (sheets: {', '.join(names)})", sheet=SHEET)
+    name, rows = sheets[0]
+    return name, pd.DataFrame(rows, dtype=object)
 
 
 def _texts(grid: pd.DataFrame) -> pd.DataFrame:
