@@ -27,6 +27,20 @@ STOP_SEARCH = REAL / "policeuk" / "2018-08-west-midlands-stop-and-search.csv"
 STREET = REAL / "policeuk" / "2018-08-warwickshire-street.subset20.csv"
 
 
+def build_geography(con: duckdb.DuckDBPyConnection) -> None:
+    """core.dim_force, dim_local_authority and dim_geography from the shipped reference files, built as the
+    pipeline builds them."""
+    from assets.dimensions.assets import LAD_STAGING, _set_reference_paths
+    from assets.lib.sql import build_table, create_staging_view
+
+    con.execute("create schema if not exists core")
+    _set_reference_paths(con)
+    for view in ("stg_forces", *LAD_STAGING, "stg_lsoa_lookup", "stg_lsoa_wales"):
+        create_staging_view(con, view)
+    for model in ("dim_force", "dim_local_authority", "dim_geography"):
+        build_table(con, model)
+
+
 def crime(ref: str, recorded: str, code: str, **fields: str) -> dict[str, str]:
     """One crime extract row; flags default to N, status to RECORDED."""
     row = {c: "" for c in RECORDED_CRIME_COLUMNS}

@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.dimensions.assets import LAD_STAGING, _set_reference_paths
 from assets.lib.reference_data import FORCES_CSV, REFERENCE_DIR
-from assets.lib.sql import build_table, create_staging_view
+from assets.lib.sql import build_table
 from assets.ons_population.census import SOURCE_COLUMNS, read_census_ethnicity
 from assets.ons_population.parser import read_mye_persons, read_mye_persons_wide
+from tests.conftest import build_geography
 
 REPO = Path(__file__).resolve().parents[1]
 MYE_2019 = REPO / "sample_data" / "real" / "ons-population" / "ukmidyearestimates20192019ladcodes.xls"
@@ -34,12 +34,7 @@ NORTH_WALES, GWENT, SOUTH_WALES, DYFED_POWYS = "W15000001", "W15000002", "W15000
 @pytest.fixture(scope="module")
 def conn():
     con = duckdb.connect()
-    con.execute("create schema core")
-    _set_reference_paths(con)
-    for view in ("stg_forces", *LAD_STAGING, "stg_lsoa_lookup", "stg_lsoa_wales"):
-        create_staging_view(con, view)
-    for model in ("dim_force", "dim_local_authority", "dim_geography"):
-        build_table(con, model)
+    build_geography(con)
     yield con
     con.close()
 

@@ -16,12 +16,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.dimensions.assets import LAD_STAGING, _set_reference_paths
-from assets.lib.sql import build_table, create_staging_view
+from assets.lib.sql import build_table
 from assets.policeuk.assets import STREET_CRIME
 from assets.policeuk.parser import parse_street_crime
 from sample_data.policeuk import write_policeuk_files
-from tests.conftest import STREET
+from tests.conftest import STREET, build_geography
 
 METROPOLITAN = "E23000001"
 CUMBRIA = "E23000002"
@@ -155,12 +154,7 @@ def test_descriptions_name_the_dimension(hand):
 def real():
     """The real core.dim_geography, built as the pipeline builds it, and an empty landed.street_crime."""
     con = duckdb.connect()
-    con.execute("create schema core")
-    _set_reference_paths(con)
-    for view in ("stg_forces", *LAD_STAGING, "stg_lsoa_lookup", "stg_lsoa_wales"):
-        create_staging_view(con, view)
-    for model in ("dim_force", "dim_local_authority", "dim_geography"):
-        build_table(con, model)
+    build_geography(con)
     create_landed(con)
     yield con
     con.close()

@@ -215,3 +215,22 @@ def test_sensor_loads_a_new_month_and_the_marts_follow(dagster_ui):
     april.write_bytes(april.read_bytes())  # the same file delivered again
     time.sleep(150)  # two sensor ticks
     assert len(runs("monthly_sources")) == count
+
+
+def test_the_main_jobs_runs_show_under_their_jobs_and_can_be_re_executed(dagster_ui, page):
+    url, home, _ = dagster_ui
+    with DagsterInstance.from_config(str(home)) as instance:
+        launched = [r for r in instance.get_runs() if r.tags.get("policing/launched_by") == "main_job"]
+    # the fixture's main job: the sources, the three months in one run, the marts
+    assert sorted({r.job_name for r in launched}) == ["marts_refresh", "monthly_sources", "sources_refresh"]
+    (monthly,) = [r for r in launched if r.job_name == "monthly_sources"]
+    assert (monthly.tags["dagster/asset_partition_range_start"],
+            monthly.tags["dagster/asset_partition_range_end"]) == ("2021-01-01", "2021-03-01")
+    page.goto(f"{url}/jobs/monthly_sources/runs")
+    dismiss_welcome(page)
+    page.get_by_text(monthly.run_id[:8]).first.wait_for()
+    page.goto(f"{url}/runs/{monthly.run_id}")
+    button = page.get_by_role("button", name="Re-execute all")
+    button.first.wait_for()
+    assert button.first.is_enabled()
+    page.screenshot(path=str(ARTIFACTS / "dagster-ui-main-job-run.png"), full_page=True)
