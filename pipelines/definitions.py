@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
+from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules, with_source_code_references
 
 from assets.board_pack import assets as board_pack
 from assets.board_pack import publication
@@ -19,7 +19,8 @@ from pipelines.sources import file_source_assets
 ASSET_MODULES = [dimensions, recorded_crime, marts, board_pack, publication]
 
 defs = Definitions(
-    assets=[*load_assets_from_modules(ASSET_MODULES), *file_source_assets],
+    # each asset links to the code that defines it (shown in the UI beside its definition)
+    assets=with_source_code_references([*load_assets_from_modules(ASSET_MODULES), *file_source_assets]),
     asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
     jobs=all_jobs,
     schedules=[quarterly_refresh_schedule],

@@ -50,7 +50,7 @@ class DocumentsConfig(Config):
     rewrite_all: bool = False  # rewrite every document, changed or not (e.g. after editing a template by hand)
 
 
-@asset(group_name="marts",
+@asset(group_name="marts", kinds={"excel", "python"}, owners=["team:performance-analysis"],
        # the tables _frames reads
        deps=[AssetKey(name) for name in ("national_measures", "pcp_scorecard", "measure_monthly",
                                          "measure_breakdowns", "measure_spc", "national_baseline", "dim_force",

@@ -20,6 +20,8 @@ BOARD_QUARTER_TAG = "policing/quarter_end"
 
 
 @asset(
+    kinds={"duckdb"},
+    owners=["team:data-engineering"],
     group_name="marts",
     deps=[AssetKey(name) for name in ("national_measures", "measure_monthly", "measure_breakdowns", "pcp_scorecard",
                                       "baseline_reconciliation", "measure_spc", "force_comparison",

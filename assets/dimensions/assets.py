@@ -15,7 +15,7 @@ from assets.lib.reference_data import (
     WELSH_LSOA_CSV,
 )
 from assets.lib.resources import Warehouse
-from assets.lib.sql import build_table, create_staging_view, sql_deps, table_metadata
+from assets.lib.sql import CORE_TABLE, build_table, create_staging_view, sql_deps, table_metadata
 
 GROUP = "warehouse"
 
@@ -42,7 +42,8 @@ def _build(warehouse: Warehouse, model: str, staging: tuple[str, ...] = ()) -> M
         return MaterializeResult(metadata=table_metadata(conn, table))
 
 
-@asset(group_name=GROUP, description="Territorial forces of England and Wales plus BTP, keyed by ONS PFA code "
+@asset(group_name=GROUP, **CORE_TABLE,
+       description="Territorial forces of England and Wales plus BTP, keyed by ONS PFA code "
        "(reference/forces.csv).")
 def dim_force(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "dim_force", ("stg_forces",))
@@ -62,7 +63,7 @@ def _ensure_prc_landed(conn) -> None:
 # After fact_prc_offences: a PRC file delivered in the same run as crime extracts using a code it
 # introduces is landed before the extracts are checked against this table. The PRC assets depend
 # only on dim_force and dim_geography, so this makes no cycle.
-@asset(group_name=GROUP, deps=[AssetKey(PRC_OPEN_DATA.asset_name)],
+@asset(group_name=GROUP, **CORE_TABLE, deps=[AssetKey(PRC_OPEN_DATA.asset_name)],
        description="Home Office offence classification from every PRC open-data classification delivered (the "
        "shipped 2017/18 table and every landed PRC file, any year): code, description, subgroup, group, the "
        "latest financial year's wording winning; the combined homicide code expanded to 1, 4.1, 4.2, 4.10.")
@@ -85,7 +86,7 @@ def dim_offence(warehouse: Warehouse) -> MaterializeResult:
 LAD_STAGING = ("stg_lad_pfa_lookup", "stg_lad_changes", "stg_lad_current")
 
 
-@asset(group_name=GROUP, deps=sql_deps("dim_local_authority"),
+@asset(group_name=GROUP, **CORE_TABLE, deps=sql_deps("dim_local_authority"),
        description="Every local authority district code of England and Wales since 2009, old or current, with "
        "the district that holds it now and its police force area (ONS LAD to CSP to PFA lookup, district code "
        "changes to 2023).")
@@ -93,24 +94,27 @@ def dim_local_authority(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "dim_local_authority", LAD_STAGING)
 
 
-@asset(group_name=GROUP, deps=sql_deps("dim_geography"), description="Every 2011 LSOA of England and "
+@asset(group_name=GROUP, **CORE_TABLE, deps=sql_deps("dim_geography"), description="Every 2011 LSOA of England and "
        "Wales to MSOA, local authority (as coded then and now) and force area.")
 def dim_geography(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "dim_geography", ("stg_lsoa_lookup", "stg_lsoa_wales"))
 
 
-@asset(group_name=GROUP, description="Days 2010-2030 with calendar and financial (April-March) year and quarter.")
+@asset(group_name=GROUP, **CORE_TABLE,
+       description="Days 2010-2030 with calendar and financial (April-March) year and quarter.")
 def dim_date(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "dim_date")
 
 
-@asset(group_name=GROUP, description="core.national_baseline: the national baseline period, the 12 months to June "
+@asset(group_name=GROUP, **CORE_TABLE,
+       description="core.national_baseline: the national baseline period, the 12 months to June "
        "2019, written once (sql/core/national_baseline.sql) for every model and chart that compares with it.")
 def national_baseline(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "national_baseline")
 
 
-@asset(group_name=GROUP, description="The national measures: name, priority, unit, polarity, source and lag.")
+@asset(group_name=GROUP, **CORE_TABLE,
+       description="The national measures: name, priority, unit, polarity, source and lag.")
 def dim_measure(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "dim_measure")
 

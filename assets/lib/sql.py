@@ -18,6 +18,9 @@ import pandas as pd
 from dagster import AssetKey, MetadataValue, TableColumn, TableSchema
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+# what a table asset says about itself in the Dagster UI: what it is made with and who answers for it
+CORE_TABLE = {"kinds": {"duckdb", "sql"}, "owners": ["team:data-engineering"]}
+MART_TABLE = {"kinds": {"duckdb", "sql"}, "owners": ["team:performance-analysis"]}
 LAYERS = ("staging", "core", "marts")
 PREVIEW_ROWS = 10
 

@@ -14,7 +14,7 @@ from assets.lib.reference_data import (
     read_spc_config,
 )
 from assets.lib.resources import Warehouse
-from assets.lib.sql import build_table, build_table_from, sql_deps, table_metadata
+from assets.lib.sql import MART_TABLE, build_table, build_table_from, sql_deps, table_metadata
 from assets.recorded_crime.assets import ensure_fact_table
 
 GROUP = "marts"
@@ -26,7 +26,7 @@ def _build(warehouse: Warehouse, model: str) -> MaterializeResult:
         return MaterializeResult(metadata=table_metadata(conn, table))
 
 
-@asset(group_name=GROUP, deps=sql_deps("measure_counts"),
+@asset(group_name=GROUP, **MART_TABLE, deps=sql_deps("measure_counts"),
        description="Monthly numerator and denominator of every measure per force; where each measure is "
        "defined (sql/marts/measure_counts.sql).")
 def measure_counts(warehouse: Warehouse) -> MaterializeResult:
@@ -36,20 +36,20 @@ def measure_counts(warehouse: Warehouse) -> MaterializeResult:
         return MaterializeResult(metadata=table_metadata(conn, table))
 
 
-@asset(group_name=GROUP, deps=sql_deps("measure_monthly"),
+@asset(group_name=GROUP, **MART_TABLE, deps=sql_deps("measure_monthly"),
        description="marts.measure_monthly: force_code, measure_id, month, value, the trend behind each measure.")
 def measure_monthly(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "measure_monthly")
 
 
-@asset(group_name=GROUP, deps=sql_deps("reporting_quarters"),
+@asset(group_name=GROUP, **MART_TABLE, deps=sql_deps("reporting_quarters"),
        description="marts.reporting_quarters: every quarter each force has data for, from any source it "
        "delivers (the quarters of the national measures and the KPI scorecard).")
 def reporting_quarters(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "reporting_quarters")
 
 
-@asset(group_name=GROUP, deps=sql_deps("measure_spc"),
+@asset(group_name=GROUP, **MART_TABLE, deps=sql_deps("measure_spc"),
        description="marts.measure_spc: an XmR chart per force and measure (NHS Making Data Count): centre line and "
        "natural process limits from the baseline months of reference/spc.toml, and the signal rules (outside the "
        "limits, a shift of 7, a trend of 7, 2 of 3 beyond two thirds) with the variation they show.")
@@ -72,7 +72,7 @@ def measure_spc(warehouse: Warehouse) -> MaterializeResult:
     return MaterializeResult(metadata={**metadata, "spc_config": MetadataValue.path(str(SPC_CONFIG))})
 
 
-@asset(group_name=GROUP, deps=sql_deps("force_comparison"),
+@asset(group_name=GROUP, **MART_TABLE, deps=sql_deps("force_comparison"),
        description="marts.force_comparison: where each force stands, per ONS PFA tables edition and offence group: "
        "rate per 1,000 residents, the England and Wales rate, rank among all forces, quartile and the peer "
        "group's average (reference/peer_groups.toml).")
@@ -84,7 +84,7 @@ def force_comparison(warehouse: Warehouse) -> MaterializeResult:
                                            "peer_groups": MetadataValue.path(str(PEER_GROUPS))})
 
 
-@asset(group_name=GROUP, deps=sql_deps("national_measures"),
+@asset(group_name=GROUP, **MART_TABLE, deps=sql_deps("national_measures"),
        description="marts.national_measures: each measure over the latest 12 months against the year to "
        "June 2019 baseline (the force's own records, else the ONS published figure), per force and quarter, "
        "with the England and Wales change where ONS publishes it.")
@@ -92,21 +92,21 @@ def national_measures(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "national_measures")
 
 
-@asset(group_name=GROUP, deps=sql_deps("baseline_reconciliation"),
+@asset(group_name=GROUP, **MART_TABLE, deps=sql_deps("baseline_reconciliation"),
        description="marts.baseline_reconciliation: the baseline year as the force's records count it beside the "
        "ONS published figure, for every offence group both have.")
 def baseline_reconciliation(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "baseline_reconciliation")
 
 
-@asset(group_name=GROUP, deps=sql_deps("measure_breakdowns"),
+@asset(group_name=GROUP, **MART_TABLE, deps=sql_deps("measure_breakdowns"),
        description="marts.measure_breakdowns: the shares the board paper quotes beside homicide (12-month window) "
        "and firearm discharges (the quarter).")
 def measure_breakdowns(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "measure_breakdowns")
 
 
-@asset(group_name=GROUP,
+@asset(group_name=GROUP, **MART_TABLE,
        deps=sql_deps("pcp_scorecard"),
        description="marts.pcp_scorecard: the Police and Crime Plan KPIs per force and quarter, with targets and "
        "status from reference/pcp_kpis.toml (edit it, then re-materialize this asset alone).")

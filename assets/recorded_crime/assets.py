@@ -193,7 +193,7 @@ REFERENCE_RULE = "crime_reference must be unique within the force across all mon
     group_name="warehouse",
     **MONTHLY,
     deps=[validated_crime_extracts, *sql_deps("fact_recorded_crime")],
-    kinds={"duckdb"},
+    kinds={"duckdb", "sql"},
     owners=["team:data-engineering"],
     description="core.fact_recorded_crime: one row per crime record (cancelled kept, never counted), keyed "
     "to force, date, offence and LSOA, with the file and row it came from. Each delivered month replaces that "
