@@ -1,6 +1,6 @@
 """The board's documents for every quarter: the scorecard workbook and the draft statement.
 
-`warehouse/exports/scorecard-<YYYY>-Q<n>.xlsx` and `statement-<YYYY>-Q<n>.md`, written from the
+`warehouse/`exports/scorecard-<YYYY>-Q<n>.xlsx`` and `statement-<YYYY>-Q<n>.md`, written from the
 marts (layout in assets/board_pack/workbook.py, wording in statement.py, charts in charts.py).
 Where the landing folder holds several forces, each gets its own files with the force slug in the
 name; the force with the most data keeps the plain name the board paper refers to.
@@ -55,8 +55,8 @@ class DocumentsConfig(Config):
        deps=[AssetKey(name) for name in ("national_measures", "pcp_scorecard", "measure_monthly",
                                          "measure_breakdowns", "measure_spc", "national_baseline", "dim_force",
                                          "dim_measure")],
-       description="The board documents for every quarter: exports/scorecard-<YYYY>-Q<n>.xlsx (national measures, "
-       "PCP KPIs with RAG status, trend charts, notes) and exports/statement-<YYYY>-Q<n>.md (one paragraph per "
+       description="The board documents for every quarter: `exports/scorecard-<YYYY>-Q<n>.xlsx` (national measures, "
+       "PCP KPIs with RAG status, trend charts, notes) and `exports/statement-<YYYY>-Q<n>.md` (one paragraph per "
        "measure, every number from the marts). A document is rewritten only when its figures or the layout code "
        "changed (rewrite_all in the launchpad config rewrites them all).")
 def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: Exports) -> MaterializeResult:

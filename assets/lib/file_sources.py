@@ -133,8 +133,10 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
     delivery, delivery_files = f"landed.{source.name}__delivery", f"landed.{source.name}__delivery_files"
 
     @asset(name=files_asset, group_name="ingest", kinds={"duckdb", "pandas"}, owners=["team:data-engineering"],
-           description=f"{source.description} Files matching <landing>/{' or '.join(source.globs)} new or changed "
-           f"since last loaded, parsed as published, in {delivery} (rows) and {delivery_files} (files).")
+           # paths in backticks: the UI renders descriptions as Markdown, where <landing> would vanish as a tag
+           description=f"{source.description} Files matching "
+           f"{' or '.join(f'`<landing>/{g}`' for g in source.globs)} new or changed since last loaded, "
+           f"parsed as published, in {delivery} (rows) and {delivery_files} (files).")
     def files(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> MaterializeResult:
         loaded = _loaded(warehouse, source.name)
         frames, rejected, parsed, warnings = [], [], {}, {}

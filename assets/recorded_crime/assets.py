@@ -80,7 +80,7 @@ def _loaded_shas(conn, months: list[str]) -> set[tuple[str, str]]:
     **MONTHLY,
     kinds={"csv", "duckdb"},
     owners=["team:data-engineering"],
-    description="The crime extracts of the run's months (force/crimes/<force>-crimes-<YYYY-MM>.csv) that are "
+    description="The crime extracts of the run's months (`force/crimes/<force>-crimes-<YYYY-MM>.csv`) that are "
     "new or changed since they were loaded, as delivered: every field as text, with the file and row each "
     "came from, in landed.crime_extracts of the working warehouse.",
 )
