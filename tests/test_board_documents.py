@@ -443,3 +443,34 @@ def test_spc_chart_png_is_a_deterministic_png() -> None:
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert spc_chart_png(series, "Homicide: XmR chart") == png
     assert spc_chart_png(series.assign(signal=False), "Homicide: XmR chart") != png  # the signal is drawn
+
+
+def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_page_numbers(workbook_path: Path) -> None:
+    book = load_workbook(workbook_path)
+    for sheet in book.worksheets:
+        assert int(sheet.page_setup.paperSize) == 9, sheet.title  # 9 is A4 in the OOXML paper codes
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1, sheet.title
+        assert "Page &P of &N" in sheet.oddFooter.right.text, sheet.title
+    national = book["National measures"]
+    top = header_row(national, "Priority")
+    assert national.print_title_rows == f"${top}:${top}"  # the header row repeats on every page
+
+
+def test_no_trend_chart_is_cut_by_a_page_break(tmp_path: Path, national: pd.DataFrame, kpis: pd.DataFrame,
+                                               monthly: pd.DataFrame) -> None:
+    # twelve measures: four rows of charts, more than one A4 page holds
+    many = pd.concat([monthly.assign(measure_id=f"m{i}", measure_name=f"Measure {i}") for i in range(12)])
+    path = tmp_path / "many.xlsx"
+    write_scorecard_workbook(path, national, kpis, many)
+    sheet = load_workbook(path)["Trends"]
+    breaks = sorted(b.id for b in sheet.row_breaks.brk)  # a break after row id: the next page starts at id + 1
+    assert breaks, "four rows of charts need more than one page"
+    default_row_cm = 15 / 72 * 2.54  # 15 points a row
+    for chart in sheet._charts:
+        top = chart.anchor._from.row + 1  # 1-based row of the chart's top edge
+        bottom = top + math.ceil(chart.height / default_row_cm)
+        assert not [b for b in breaks if top <= b < bottom], (top, bottom, breaks)
+    # the table of figures starts on a page of its own, after the last chart
+    last_chart_bottom = max(c.anchor._from.row + 1 + math.ceil(c.height / default_row_cm) for c in sheet._charts)
+    assert last_chart_bottom - 1 <= max(breaks) < header_row(sheet, "Month")

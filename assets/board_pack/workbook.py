@@ -18,6 +18,8 @@ from openpyxl.chart.axis import DateAxis
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
@@ -140,6 +142,8 @@ TRENDS_COLUMN_WIDTH = 14
 TRENDS_CHART_ROWS = 16  # rows of default height a chart of CHART_HEIGHT_CM covers, plus a gap
 
 
+# three rows of charts fill an A4 landscape page at the scale that fits CHARTS_PER_ROW charts across
+CHART_ROWS_PER_PAGE = 3
 TRENDS_CHART_COLUMNS = 6  # columns of TRENDS_COLUMN_WIDTH a chart of CHART_WIDTH_CM covers, plus a gap
 
 
@@ -176,11 +180,15 @@ def _header(sheet: Worksheet, row: int, headers: Sequence[str], widths: Sequence
 
 
 def _for_print(sheet: Worksheet) -> None:
-    # board papers are printed: landscape, one page wide
+    # board papers are printed in the UK: A4 landscape, one page wide, numbered pages
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    sheet.oddFooter.left.text = "&A"
+    sheet.oddFooter.right.text = "Page &P of &N"
 
 
 def _highlight(sheet: Worksheet, column: int, first: int, last: int, colours: Mapping[str, tuple]) -> None:
@@ -331,6 +339,12 @@ def _trends_sheet(sheet: Worksheet, monthly: pd.DataFrame, national: pd.DataFram
     last_row = header_row + len(wide)
     for column in range(1, max(len(labels) + 1, CHARTS_PER_ROW * TRENDS_CHART_COLUMNS) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = TRENDS_COLUMN_WIDTH
+    # a chart is never cut by a page: a page holds CHART_ROWS_PER_PAGE rows of charts, and the table of
+    # figures starts on a page of its own
+    for chart_row in range(CHART_ROWS_PER_PAGE, chart_rows, CHART_ROWS_PER_PAGE):
+        sheet.row_breaks.append(Break(id=2 + chart_row * TRENDS_CHART_ROWS))
+    sheet.row_breaks.append(Break(id=data_title_row - 1))
+    _for_print(sheet)
 
     if last_row == header_row:
         return
@@ -424,6 +438,7 @@ def _notes_sheet(sheet: Worksheet, national: pd.DataFrame, notes: Mapping[str, s
             row += 1
             _put(sheet, row, 1, key).font = BOLD
             _put(sheet, row, 2, text).alignment = WRAP
+    _for_print(sheet)
 
 
 def _save_reproducibly(workbook: Workbook, path: Path, stamp: datetime) -> None:
