@@ -7,6 +7,7 @@ such run execute at a time.
 from __future__ import annotations
 
 from dagster import AssetSelection, define_asset_job
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from assets.lib.partitions import monthly_partitions
 
@@ -48,5 +49,11 @@ quarterly_refresh = define_asset_job(
     description="sources_refresh then marts_refresh in one run: every dimension and file source, every mart "
     "and board document, then publication (the schedule's run before each board).",
 )
+
+
+def month_range_tags(first: str, last: str) -> dict[str, str]:
+    """The tags that make one run of a partitioned job cover a range of months ('2018-04' to '2020-03')."""
+    return {ASSET_PARTITION_RANGE_START_TAG: f"{first}-01", ASSET_PARTITION_RANGE_END_TAG: f"{last}-01"}
+
 
 all_jobs = [monthly_sources, sources_refresh, marts_refresh, quarterly_refresh]

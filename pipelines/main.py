@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dagster import DagsterInstance
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from assets.board_pack.publication import BOARD_QUARTER_TAG, quarter_end_of
 from assets.lib.landing import FORCE_CRIMES, QuarantinedFile, discover, quarantine_misnamed, quarantined_files
 from assets.lib.resources import DEFAULT_LANDING, PROJECT_DIR, exports_path, landing_path, warehouse_path
-from pipelines.jobs import marts_refresh, monthly_sources, sources_refresh
+from pipelines.jobs import marts_refresh, month_range_tags, monthly_sources, sources_refresh
 from pipelines.recovery import fail_orphaned_runs
 
 DEFAULT_DAGSTER_HOME = PROJECT_DIR / "warehouse" / "dagster-home"
@@ -147,11 +146,6 @@ def run_pipeline(
     launch(marts_refresh.name, tags={BOARD_QUARTER_TAG: board_quarter} if board_quarter else None)
     say(f"    ({time.perf_counter() - started:.0f} s)")
     return report
-
-
-def month_range_tags(first: str, last: str) -> dict[str, str]:
-    """The tags that make one run of a partitioned job cover a range of months ('2018-04' to '2020-03')."""
-    return {ASSET_PARTITION_RANGE_START_TAG: f"{first}-01", ASSET_PARTITION_RANGE_END_TAG: f"{last}-01"}
 
 
 def _metadata_of(result, asset: str, key: str) -> Any:

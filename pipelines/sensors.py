@@ -17,7 +17,7 @@ from dagster import (
 
 from assets.lib.landing import FORCE_CRIMES, discover, sha256_of
 from assets.lib.resources import LandingFolder
-from pipelines.jobs import marts_refresh, monthly_sources, quarterly_refresh
+from pipelines.jobs import marts_refresh, month_range_tags, monthly_sources, quarterly_refresh
 from pipelines.sources import FILE_SOURCES
 
 
@@ -44,9 +44,9 @@ def changed(current: dict[str, list], previous: dict[str, list]) -> list[str]:
     name="landing_files_sensor",
     jobs=[monthly_sources, quarterly_refresh],
     minimum_interval_seconds=60,
-    description="Watches the landing folder: a new or changed crime extract (by content hash) starts a run for "
-    "its month; a new or changed file of any other source starts the quarterly refresh. An unchanged folder "
-    "starts nothing.",
+    description="Watches the landing folder: new or changed crime extracts (by content hash) start one run for "
+    "the months they cover; a new or changed file of any other source starts the quarterly refresh. An unchanged "
+    "folder starts nothing.",
 )
 def landing_files_sensor(context: SensorEvaluationContext, landing: LandingFolder):
     root = landing.path
@@ -57,10 +57,19 @@ def landing_files_sensor(context: SensorEvaluationContext, landing: LandingFolde
     new = changed(current, previous)
     crime_keys = {path.relative_to(root).as_posix(): month for path, month in crimes.items()}
     requests = []
-    for month in sorted({crime_keys[key] for key in new if key in crime_keys}):
-        shas = ",".join(current[key][2][:12] for key in sorted(crime_keys) if crime_keys[key] == month)
-        requests.append(RunRequest(job_name=monthly_sources.name, partition_key=f"{month}-01",
-                                   run_key=f"crimes-{month}-{shas}"))
+    months = sorted({crime_keys[key] for key in new if key in crime_keys})
+    if months:
+        # every month that changed in one run (a range, as a backfill makes it); unchanged files in the
+        # range are not read again, so a gap between two changed months costs nothing
+        shas = hashlib.sha256(",".join(current[key][2] for key in sorted(crime_keys)
+                                       if months[0] <= crime_keys[key] <= months[-1]).encode()).hexdigest()[:16]
+        run_key = f"crimes-{months[0]}-{months[-1]}-{shas}"
+        if len(months) == 1:
+            requests.append(RunRequest(job_name=monthly_sources.name, partition_key=f"{months[0]}-01",
+                                       run_key=run_key))
+        else:
+            requests.append(RunRequest(job_name=monthly_sources.name, run_key=run_key,
+                                       tags=month_range_tags(months[0], months[-1])))
     other_changes = [key for key in new if key not in crime_keys]
     if other_changes:
         digest = hashlib.sha256("".join(f"{k}{current[k][2]}" for k in other_changes).encode()).hexdigest()[:16]

@@ -38,17 +38,19 @@ def run_sensor(landing, cursor):
     return result, context.cursor
 
 
-def requested(result) -> list[tuple[str, str | None]]:
+def requested(result) -> list[tuple[str, object]]:
     if isinstance(result, SkipReason):
         return []
-    return [(r.job_name, r.partition_key) for r in result]
+    return [(r.job_name, r.partition_key or (r.tags.get("dagster/asset_partition_range_start"),
+                                             r.tags.get("dagster/asset_partition_range_end"))) for r in result]
 
 
 def test_sensor_starts_runs_for_exactly_the_new_or_changed_files(tmp_path):
     write_extract(tmp_path, "2021-01", [crime("A/1", "2021-01-05", "1")])
     write_extract(tmp_path, "2021-02", [crime("A/2", "2021-02-05", "1")])
     result, cursor = run_sensor(tmp_path, None)
-    assert requested(result) == [("monthly_sources", "2021-01-01"), ("monthly_sources", "2021-02-01")]
+    # both months in one run, as a range
+    assert requested(result) == [("monthly_sources", ("2021-01-01", "2021-02-01"))]
 
     result, cursor = run_sensor(tmp_path, cursor)
     assert isinstance(result, SkipReason)  # an unchanged folder starts nothing
@@ -66,7 +68,7 @@ def test_sensor_starts_runs_for_exactly_the_new_or_changed_files(tmp_path):
     census.parent.mkdir(parents=True)
     census.write_text("x\n")
     result, cursor = run_sensor(tmp_path, cursor)
-    assert requested(result) == [("quarterly_refresh", None)]
+    assert requested(result) == [("quarterly_refresh", (None, None))]
 
 
 def test_writer_runs_never_overlap():
