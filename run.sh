@@ -30,15 +30,20 @@ setup() {
     cp pipelines/dagster.yaml "$DAGSTER_HOME/dagster.yaml"
 }
 
+sample() {
+    # the bundled sample landing folder, unless another folder is given; rewritten only when the generator changed
+    [ -n "${POLICING_LANDING_DIR:-}" ] || "$VENV/bin/python" -m sample_data.generate --ensure
+}
+
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
-    pipeline) setup; exec "$VENV/bin/python" -m pipelines.main "$@" ;;
+    pipeline) setup; sample; exec "$VENV/bin/python" -m pipelines.main "$@" ;;
     publish)
         # publish for the board: bash run.sh publish 2022-Q1 (freezes the quarter if its windows are complete)
         [ $# -ge 1 ] || { echo "usage: bash run.sh publish <YYYY>-Q<n>" >&2; exit 2; }
         quarter="$1"; shift
-        setup; exec "$VENV/bin/python" -m pipelines.main --publish-quarter "$quarter" "$@" ;;
+        setup; sample; exec "$VENV/bin/python" -m pipelines.main --publish-quarter "$quarter" "$@" ;;
     test)
         setup
         # the browser test drives the Dagster UI in Debian's Chromium (not a browser download)

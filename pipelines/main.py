@@ -1,6 +1,7 @@
 """The main job: every asset, on the landing folder, in dependency order, with a summary at the end.
 
-    python -m pipelines.main            # bundled sample data (generated on first use)
+    bash run.sh pipeline                # the bundled sample data (run.sh generates it first)
+    python -m pipelines.main            # the landing folder as it is
     POLICING_LANDING_DIR=/data/landing POLICING_WAREHOUSE_PATH=/data/wh.duckdb python -m pipelines.main
 
 Runs go through the Dagster instance in DAGSTER_HOME (the run script points it at
@@ -21,7 +22,7 @@ from dagster import DagsterInstance
 
 from assets.board_pack.publication import BOARD_QUARTER_TAG, quarter_end_of
 from assets.lib.landing import FORCE_CRIMES, QuarantinedFile, discover, quarantine_misnamed, quarantined_files
-from assets.lib.resources import DEFAULT_LANDING, PROJECT_DIR, exports_path, landing_path, warehouse_path
+from assets.lib.resources import PROJECT_DIR, exports_path, landing_path, warehouse_path
 from pipelines.jobs import marts_refresh, month_range_tags, monthly_sources, sources_refresh
 from pipelines.recovery import fail_orphaned_runs
 
@@ -31,16 +32,6 @@ DEFAULT_DAGSTER_HOME = PROJECT_DIR / "warehouse" / "dagster-home"
 
 def _say(message: str) -> None:
     print(message, flush=True)
-
-
-def _ensure_sample_landing() -> None:
-    from sample_data.generate import ensure_sample_landing
-
-    started = time.perf_counter()
-    if ensure_sample_landing(DEFAULT_LANDING):
-        _say(f"  sample landing folder written to {DEFAULT_LANDING} in {time.perf_counter() - started:.0f} s")
-    else:
-        _say(f"  sample landing folder up to date at {DEFAULT_LANDING}")
 
 
 def _innermost(error) -> str:
@@ -243,8 +234,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     board_quarter = quarter_end_of(args.publish_quarter) if args.publish_quarter else None
     _say(f"landing: {landing_path()}\nwarehouse: {warehouse_path()}")
-    if landing_path() == DEFAULT_LANDING:
-        _ensure_sample_landing()
     return run(args.months, board_quarter, args.verbose)
 
 

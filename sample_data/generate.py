@@ -72,11 +72,24 @@ def ensure_sample_landing(out: Path) -> bool:
 
 
 def main() -> None:
+    import time
+
+    from assets.lib.resources import DEFAULT_LANDING
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=DEFAULT_LANDING)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--force", default="west-midlands")
+    parser.add_argument("--ensure", action="store_true",
+                        help="write the folder only if it is absent or was written by an older generator (run.sh)")
     args = parser.parse_args()
+    started = time.perf_counter()
+    if args.ensure:
+        if ensure_sample_landing(args.out):
+            print(f"  sample landing folder written to {args.out} in {time.perf_counter() - started:.0f} s")
+        else:
+            print(f"  sample landing folder up to date at {args.out}")
+        return
     write_sample_landing(args.out, scale=args.scale, force_slug=args.force)
     print(f"sample landing folder written to {args.out}")
 
