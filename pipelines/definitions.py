@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules, with_source_code_references
+import warnings
+
+from dagster import (
+    BetaWarning,
+    Definitions,
+    load_asset_checks_from_modules,
+    load_assets_from_modules,
+    with_source_code_references,
+)
 
 from assets.board_pack import assets as board_pack
 from assets.board_pack import publication
@@ -16,6 +24,9 @@ from pipelines.sensors import landing_files_sensor, marts_after_monthly_load
 from pipelines.sources import file_source_assets
 
 # one folder per source (pipelines/sources.py lists the file sources), then the marts and the board pack
+# code references are marked beta in Dagster 1.13; the console is for the data engineer, not for them
+warnings.filterwarnings("ignore", category=BetaWarning)
+
 ASSET_MODULES = [dimensions, recorded_crime, marts, board_pack, publication]
 
 defs = Definitions(

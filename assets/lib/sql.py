@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,26 @@ def build_table_from(conn: duckdb.DuckDBPyConnection, model: str, inputs: dict[s
     finally:
         for name in inputs:
             conn.unregister(name)
+
+
+def quoted_list(values: Sequence[str]) -> str:
+    """Values as a SQL list of string literals, for the places a parameter cannot go (a view, an IN list
+    built once); an empty list is a list holding only '' so that `in (...)` stays valid."""
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values) or "''"
+
+
+def file_chunks(files: Sequence[tuple[str, int]], max_rows: int) -> list[list[str]]:
+    """(file, rows) grouped in order into lists of whole files holding at most max_rows rows each (a file
+    larger than that on its own)."""
+    chunks: list[list[str]] = []
+    rows = 0
+    for name, count in files:
+        if not chunks or (rows + count > max_rows and chunks[-1]):
+            chunks.append([])
+            rows = 0
+        chunks[-1].append(name)
+        rows += count
+    return chunks
 
 
 def frame_of(conn: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:

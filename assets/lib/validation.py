@@ -260,6 +260,30 @@ def check_results(
     return results
 
 
+def merge_outcomes(runs: Sequence[Sequence[ExpectationOutcome]]) -> list[ExpectationOutcome]:
+    """One outcome per expectation from validations of parts of one delivery (the same suite over chunks of
+    whole files): it passed only if it passed in every part, counts add up, failing rows keep their file."""
+    merged: dict[str, ExpectationOutcome] = {}
+    for outcomes in runs:
+        for outcome in outcomes:
+            into = merged.get(outcome.check_name)
+            if into is None:
+                merged[outcome.check_name] = ExpectationOutcome(
+                    outcome.check_name, outcome.rule, outcome.critical, outcome.success, outcome.element_count,
+                    outcome.unexpected_count, dict(outcome.rows_failing_by_file),
+                    {k: list(v) for k, v in outcome.examples_by_file.items()}, outcome.error)
+                continue
+            into.success = into.success and outcome.success
+            into.element_count += outcome.element_count
+            into.unexpected_count += outcome.unexpected_count
+            into.error = into.error or outcome.error
+            for name, count in outcome.rows_failing_by_file.items():
+                into.rows_failing_by_file[name] = into.rows_failing_by_file.get(name, 0) + count
+            for name, examples in outcome.examples_by_file.items():
+                into.examples_by_file.setdefault(name, []).extend(examples)
+    return list(merged.values())
+
+
 def quarantine_rejected(
     rows: pd.DataFrame,
     rejections: Mapping[str, Sequence[str]],

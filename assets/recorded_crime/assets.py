@@ -33,11 +33,21 @@ from assets.lib.landing import FORCE_CRIMES, quarantine_misnamed
 from assets.lib.partitions import month_of, monthly_partitions
 from assets.lib.progress import reading, rows_read
 from assets.lib.resources import Exports, LandingFolder, Warehouse
-from assets.lib.sql import create_staging_view, describe_table, frame_of, model_sql, sql_deps, table_metadata
+from assets.lib.sql import (
+    create_staging_view,
+    describe_table,
+    file_chunks,
+    frame_of,
+    model_sql,
+    quoted_list,
+    sql_deps,
+    table_metadata,
+)
 from assets.lib.validation import (
     check_results,
     check_specs,
     docs_metadata,
+    merge_outcomes,
     quarantine_rejected,
     rejections_by_file,
     validate,
@@ -54,6 +64,8 @@ EXTRACT_COLUMNS = (*RECORDED_CRIME_COLUMNS, "recorded_month", "source_file", "so
                    "file_sha256")
 # the single-run backfill policy is marked beta in Dagster 1.13; it is what makes a range one run
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=Warning)
+# rows validated at a time: about 1 GB of DataFrame, so a national range of 30 M rows fits in memory
+VALIDATION_CHUNK_ROWS = 500_000
 MONTHLY = {"partitions_def": monthly_partitions, "backfill_policy": BackfillPolicy.single_run()}
 
 
@@ -151,13 +163,24 @@ def validated_crime_extracts(
     months = months_of(context)
     with warehouse.get_connection() as conn:
         offence_codes = [row[0] for row in conn.execute("select offence_code from core.dim_offence").fetchall()]
-        extracts = frame_of(conn, f"select * from {EXTRACTS_TABLE}")
+        files = conn.execute(f"select source_file, count(*) from {EXTRACTS_TABLE} group by 1 order by 1").fetchall()
     span = months[0] if len(months) == 1 else f"{months[0]}_to_{months[-1]}"
-    outcomes = validate(extracts, SUITE, {"offence_codes": offence_codes}, docs_dir=exports.data_docs,
-                        run_name=f"{SUITE}-{span}")
-    quarantined = quarantine_rejected(
-        extracts, rejections_by_file(outcomes), lambda name: landing.path / FORCE_CRIMES.folder / name,
-        landing.quarantine, context.log.error)
+    chunks = file_chunks(files, VALIDATION_CHUNK_ROWS) or [[]]
+    runs, quarantined = [], set()
+    for number, chunk in enumerate(chunks, start=1):
+        # whole files at a time, so memory stays bounded however long the range: every rule but one is
+        # row by row, and the uniqueness rule is within one force's file for a month
+        with warehouse.get_connection() as conn:
+            extracts = frame_of(conn, f"select * from {EXTRACTS_TABLE} where source_file in ({quoted_list(chunk)})")
+        part = f"-part{number}" if len(chunks) > 1 else ""
+        outcomes = validate(extracts, SUITE, {"offence_codes": offence_codes}, docs_dir=exports.data_docs,
+                            run_name=f"{SUITE}-{span}{part}")
+        quarantined |= quarantine_rejected(
+            extracts, rejections_by_file(outcomes), lambda name: landing.path / FORCE_CRIMES.folder / name,
+            landing.quarantine, context.log.error)
+        runs.append(outcomes)
+        del extracts
+    outcomes = merge_outcomes(runs)
     with warehouse.transaction() as conn:
         # the rejected files' rows out, then the table renamed: the delivery is not copied again
         conn.execute(f"delete from {EXTRACTS_TABLE} where list_contains(?::varchar[], source_file)",
@@ -245,9 +268,8 @@ def _load_validated(conn, refused: set[str], run_id: str) -> list[tuple]:
         ensure_fact_table(conn)
         return []
     # a view, not a copy; the names of refused files are SQL-quoted (a view takes no parameters)
-    refused_list = ", ".join("'" + name.replace("'", "''") + "'" for name in sorted(refused)) or "''"
     conn.execute(f"create or replace temp view validated_crime_extracts as select * from {VALIDATED_TABLE} "
-                 f"where source_file not in ({refused_list})")
+                 f"where source_file not in ({quoted_list(sorted(refused))})")
     fact_sql = ensure_fact_table(conn, staged=True)
     files = conn.execute(
         "select source_file, force_code, file_month, file_sha256, count(*) from validated_crime_extracts "
