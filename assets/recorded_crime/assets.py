@@ -233,13 +233,14 @@ def fact_recorded_crime(context: AssetExecutionContext, warehouse: Warehouse, la
                 _refuse_references_loaded_elsewhere(conn)
                 conn.execute(f"drop table if exists {EXTRACTS_TABLE}")
                 conn.execute(f"drop table if exists {VALIDATED_TABLE}")
-                where = "list_contains(?::date[], month)"
                 metadata = table_metadata(conn, FACT_TABLE)
-                by_month = dict(conn.execute(
-                    f"select strftime(month, '%Y-%m'), count(*) from {FACT_TABLE} where {where} group by 1 order by 1",
-                    [[f"{m}-01" for m in months]]).fetchall())
+                # what this run loaded (a month whose files were all unchanged loaded nothing)
+                loaded_months = sorted({f"{month}-01" for _, _, month, _, _ in loaded})
+                by_month: dict[str, int] = {}
+                for _, _, month, _, rows in loaded:
+                    by_month[month] = by_month.get(month, 0) + int(rows)
                 cancelled = conn.execute(f"select count(*) filter (where not is_counted) from {FACT_TABLE} "
-                                         f"where {where}", [[f"{m}-01" for m in months]]).fetchone()[0]
+                                         "where list_contains(?::date[], month)", [loaded_months]).fetchone()[0]
             break
         except _ReferencesLoadedElsewhere as clash:
             # the transaction rolled back; the files that would count a crime twice go to quarantine
