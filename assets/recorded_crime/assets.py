@@ -66,6 +66,7 @@ EXTRACT_COLUMNS = (*RECORDED_CRIME_COLUMNS, "recorded_month", "source_file", "so
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=Warning)
 # rows validated at a time: about 1 GB of DataFrame, so a national range of 30 M rows fits in memory
 VALIDATION_CHUNK_ROWS = 500_000
+INSERT_BATCH_ROWS = 250_000
 MONTHLY = {"partitions_def": monthly_partitions, "backfill_policy": BackfillPolicy.single_run()}
 
 
@@ -87,6 +88,15 @@ def _loaded_shas(conn, months: list[str]) -> set[tuple[str, str]]:
         "and list_contains(?::date[], period)", [FORCE_CRIMES.name, [f"{m}-01" for m in months]]).fetchall())
 
 
+def _append(conn, table: pa.Table, create: bool = False) -> None:
+    conn.register("delivered_extracts", table)
+    try:
+        conn.execute(f"create or replace table {EXTRACTS_TABLE} as select * from delivered_extracts" if create
+                     else f"insert into {EXTRACTS_TABLE} select * from delivered_extracts")
+    finally:
+        conn.unregister("delivered_extracts")
+
+
 @asset(
     group_name="ingest",
     **MONTHLY,
@@ -105,36 +115,39 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
     files = [f for f in landing.files(FORCE_CRIMES) if f.month in set(months)]
     tables, rejected, file_rows, unchanged = [], [], {}, []
     by_path = {file.path: file for file in files}
-    for path, bar in reading(list(by_path), "crime extracts"):
-        file = by_path[path]
-        sha = file.sha256()
-        if (file.path.name, sha) in loaded:
-            # a byte-identical re-delivery is already in the warehouse: not read, validated or loaded again
-            unchanged.append(file.path.name)
-            continue
-        try:
-            table = read_delivered_file(lambda path: read_force_table(path, RECORDED_CRIME_COLUMNS), file.path)
-        except RejectedFile as error:
-            # the other files of the range still load
-            where = landing.quarantine(file.path, str(error))
-            context.log.error(f"{error} (moved to {where})")
-            rejected.append(str(error))
-            continue
-        rows = table.num_rows
-        table = table.append_column("recorded_month", pc.utf8_slice_codeunits(table["recorded_date"], 0, 7))
-        for column, value in (("force_code", file.force_code), ("file_month", file.month), ("file_sha256", sha)):
-            table = table.append_column(column, pa.array([value] * rows, pa.string()))
-        tables.append(table.select(list(EXTRACT_COLUMNS)))
-        file_rows[file.path.name] = rows
-        rows_read(bar, sum(file_rows.values()))
-    extracts = pa.concat_tables(tables) if tables else pa.Table.from_pandas(_empty_extracts(), preserve_index=False)
     with warehouse.transaction() as conn:
         conn.execute("create schema if not exists landed")
-        conn.register("delivered_extracts", extracts)
-        conn.execute(f"create or replace table {EXTRACTS_TABLE} as select * from delivered_extracts")
-        conn.unregister("delivered_extracts")
+        _append(conn, pa.Table.from_pandas(_empty_extracts(), preserve_index=False), create=True)
+        for path, bar in reading(list(by_path), "crime extracts"):
+            file = by_path[path]
+            sha = file.sha256()
+            if (file.path.name, sha) in loaded:
+                # a byte-identical re-delivery is already in the warehouse: not read, validated or loaded again
+                unchanged.append(file.path.name)
+                continue
+            try:
+                table = read_delivered_file(lambda path: read_force_table(path, RECORDED_CRIME_COLUMNS), file.path)
+            except RejectedFile as error:
+                # the other files of the range still load
+                where = landing.quarantine(file.path, str(error))
+                context.log.error(f"{error} (moved to {where})")
+                rejected.append(str(error))
+                continue
+            rows = table.num_rows
+            table = table.append_column("recorded_month", pc.utf8_slice_codeunits(table["recorded_date"], 0, 7))
+            for column, value in (("force_code", file.force_code), ("file_month", file.month), ("file_sha256", sha)):
+                table = table.append_column(column, pa.array([value] * rows, pa.string()))
+            tables.append(table.select(list(EXTRACT_COLUMNS)))
+            file_rows[file.path.name] = rows
+            rows_read(bar, sum(file_rows.values()))
+            # into DuckDB a batch at a time: memory holds a batch, not the whole range
+            if sum(t.num_rows for t in tables) >= INSERT_BATCH_ROWS:
+                _append(conn, pa.concat_tables(tables))
+                tables.clear()
+        if tables:
+            _append(conn, pa.concat_tables(tables))
         metadata = table_metadata(conn, EXTRACTS_TABLE)
-    context.log.info(f"{len(file_rows)} file(s) read, {extracts.num_rows:,} rows; {len(unchanged)} unchanged, "
+    context.log.info(f"{len(file_rows)} file(s) read, {sum(file_rows.values()):,} rows; {len(unchanged)} unchanged, "
                      f"{len(rejected)} rejected")
     return MaterializeResult(metadata={
         **metadata,
