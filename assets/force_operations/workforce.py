@@ -24,7 +24,7 @@ import pyarrow as pa
 from openpyxl.utils import get_column_letter
 
 from assets.lib.errors import RejectedFile
-from assets.lib.workbook import check_fixed_header
+from assets.lib.workbook import check_fixed_header, whole_number_cell
 
 SHEET = "Headcount"
 HEADER_ROW = 3
@@ -50,7 +50,6 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 DATE_DTYPE = pd.ArrowDtype(pa.date32())
 
 _NAME_RE = re.compile(r"^(?P<force>[a-z0-9-]+)-workforce-(?P<date>\d{4}-\d{2}-\d{2})\.xlsx$")
-_WHOLE_NUMBER_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$|^\d+$")
 
 
 def snapshot_date_of(path: str | Path) -> dt.date:
@@ -67,32 +66,6 @@ def snapshot_date_of(path: str | Path) -> dt.date:
 
 def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
-
-
-def _whole_number(value: object, what: str) -> int | str:
-    """The value as a non-negative whole number, or the message saying why it is not one."""
-    if isinstance(value, bool):
-        return f"{what} must be a whole number (found {value!r})"
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        # Excel stores every number as a float; 12.0 is the whole number 12.
-        if not value.is_integer():
-            return f"{what} must be a whole number (found {value!r})"
-        number = int(value)
-    else:
-        text = _text(value)
-        if not text:
-            return f"{what} is empty (write 0 for none)"
-        if text.startswith("-") and _WHOLE_NUMBER_RE.match(text[1:]):
-            number = -int(text[1:].replace(",", ""))
-        elif _WHOLE_NUMBER_RE.match(text):
-            number = int(text.replace(",", ""))
-        else:
-            return f"{what} must be a whole number (found {text!r})"
-    if number < 0:
-        return f"{what} cannot be negative (found {number})"
-    return number
 
 
 def read_workforce_snapshot(path: str | Path) -> pd.DataFrame:
@@ -142,7 +115,7 @@ def read_workforce_snapshot(path: str | Path) -> pd.DataFrame:
         if not any(cells):
             continue
         if cells[0] == TOTAL_LABEL:
-            value = _whole_number(values[4], f"{TOTAL_LABEL} Headcount")
+            value = whole_number_cell(values[4], f"{TOTAL_LABEL} Headcount", empty="is empty (write 0 for none)")
             if isinstance(value, str):
                 raise reject(value, row_number, 5)
             total = (value, row_number)
@@ -155,7 +128,7 @@ def read_workforce_snapshot(path: str | Path) -> pd.DataFrame:
             raise reject(f"unknown Ethnicity {cells[2]!r} (expected one of {', '.join(ETHNICITIES)})", row_number, 3)
         if cells[3] not in SEXES:
             raise reject(f"unknown Sex {cells[3]!r} (expected one of {', '.join(SEXES)})", row_number, 4)
-        headcount = _whole_number(values[4], "Headcount")
+        headcount = whole_number_cell(values[4], "Headcount", empty="is empty (write 0 for none)")
         if isinstance(headcount, str):
             raise reject(headcount, row_number, 5)
         if cells[5]:

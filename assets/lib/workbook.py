@@ -3,6 +3,7 @@ values, and what the agreed layouts (HES, workforce) share, a fixed header row c
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -58,6 +59,34 @@ HEADER_SEARCH_ROWS = 30
 
 def cell_text(value: object) -> str:
     return "" if value is None else str(value).strip()
+
+
+_WHOLE_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})*$|^\d+$")
+
+
+def whole_number_cell(value: object, what: str, *, expected: str = "a whole number", empty: str = "is empty"
+                      ) -> int | str:
+    """A cell as a non-negative whole number, or the message saying why it is not one. Excel stores every
+    number as a float (12.0 is the whole number 12); text may carry thousands separators."""
+    if isinstance(value, bool):
+        return f"{what} must be {expected} (found {value!r})"
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            return f"{what} must be {expected} (found {value!r})"
+        number = int(value)
+    else:
+        text = cell_text(value)
+        if not text:
+            return f"{what} {empty}"
+        digits = text[1:] if text.startswith("-") else text
+        if not _WHOLE_NUMBER.match(digits):
+            return f"{what} must be {expected} (found {text!r})"
+        number = int(digits.replace(",", "")) * (-1 if text.startswith("-") else 1)
+    if number < 0:
+        return f"{what} cannot be negative (found {number})"
+    return number
 
 
 def check_fixed_header(

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from assets.lib.errors import RejectedFile
 from assets.lib.reference_data import forces
-from assets.lib.workbook import check_fixed_header
+from assets.lib.workbook import check_fixed_header, whole_number_cell
 
 DATA_SHEET = "Data"
 HEADER_ROW = 5
@@ -47,7 +47,6 @@ SUPPRESSED = "*"
 DATE_DTYPE = pd.ArrowDtype(pa.date32())
 
 _NAME_RE = re.compile(r"^hes-sharp-object-admissions-(?P<start>\d{4})-(?P<end>\d{2})(?:\.[A-Za-z0-9_-]+)?\.xlsx$")
-_INTEGER_RE = re.compile(r"^\d+$")
 
 
 @cache
@@ -84,25 +83,12 @@ def _parse_month(value: object) -> dt.date | None:
 
 def _parse_episodes(value: object) -> int | None | str:
     """The count, None for the disclosure-control '*', or an error message."""
-    if isinstance(value, bool):
-        return "Admission Episodes must be '*' or a whole number"
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            return f"Admission Episodes must be '*' or a whole number (found {value!r})"
-        number = int(value)
-    else:
-        text = _text(value)
-        if text == SUPPRESSED:
-            return None
-        if not text:
-            return "Admission Episodes is empty (0 means none, '*' 1 to 7)"
-        if not _INTEGER_RE.match(text.replace(",", "")):
-            return f"Admission Episodes must be '*' or a whole number (found {text!r})"
-        number = int(text.replace(",", ""))
-    if number < 0:
-        return f"Admission Episodes cannot be negative (found {number})"
+    if _text(value) == SUPPRESSED:
+        return None
+    number = whole_number_cell(value, "Admission Episodes", expected="'*' or a whole number",
+                               empty="is empty (0 means none, '*' 1 to 7)")
+    if isinstance(number, str):
+        return number
     if number % 5 != 0:
         # NHS disclosure control: 1-7 are '*', everything else is rounded to the nearest 5.
         return f"Admission Episodes {number} is not '*', 0 or a multiple of 5 (NHS disclosure control)"
