@@ -101,8 +101,10 @@ def make_warehouse(path: Path | None = None) -> Warehouse:
     return Warehouse(
         database=str(working_copy_of(published)),
         published=str(published),
-        # duckdb 2 files stay readable by analysts' duckdb 1.x tools
-        connection_config={"storage_compatibility_version": "v1.0.0"},
+        # duckdb 2 files stay readable by analysts' duckdb 1.x tools; DuckDB would otherwise take up to 80%
+        # of the machine's memory for a national load, and spills to disk past this limit instead
+        connection_config={"storage_compatibility_version": "v1.0.0",
+                           "memory_limit": os.environ.get("POLICING_DUCKDB_MEMORY", "4GB")},
     )
 
 
