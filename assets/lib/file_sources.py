@@ -24,7 +24,7 @@ from assets.lib.errors import RejectedFile, read_delivered_file
 from assets.lib.landing import sha256_of
 from assets.lib.progress import reading, rows_read
 from assets.lib.resources import Exports, LandingFolder, Warehouse
-from assets.lib.sql import build_table, describe_table, frame_of, sql_deps, table_metadata
+from assets.lib.sql import build_table, describe_table, frame_of, sql_deps, table_metadata, write_frame
 from assets.lib.validation import (
     check_results,
     check_specs,
@@ -170,8 +170,8 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
             columns=[*source.columns, "source_file", "source_row", "file_sha256"])
         with warehouse.transaction() as conn:
             conn.execute("create schema if not exists landed")
-            _write(conn, delivery, combined)
-            _write(conn, delivery_files, pd.DataFrame(delivered, columns=list(DELIVERY_FILE_COLUMNS)).astype(
+            write_frame(conn, delivery, combined)
+            write_frame(conn, delivery_files, pd.DataFrame(delivered, columns=list(DELIVERY_FILE_COLUMNS)).astype(
                 {"file_name": "str", "sha256": "str", "rows": "int64"}))
         return MaterializeResult(metadata={
             "files": MetadataValue.json(parsed), "dagster/row_count": len(combined),
@@ -238,11 +238,3 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
 
 
 DELIVERY_FILE_COLUMNS = ("file_name", "force_code", "period", "sha256", "rows")
-
-
-def _write(conn, table: str, frame: pd.DataFrame) -> None:
-    conn.register("frame_to_write", frame)
-    try:
-        conn.execute(f"create or replace table {table} as select * from frame_to_write")
-    finally:
-        conn.unregister("frame_to_write")

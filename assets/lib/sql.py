@@ -26,9 +26,13 @@ LAYERS = ("staging", "core", "marts")
 PREVIEW_ROWS = 10
 
 
+def _model_files(model: str) -> list[Path]:
+    return [SQL_DIR / layer / f"{model}.sql" for layer in LAYERS if (SQL_DIR / layer / f"{model}.sql").exists()]
+
+
 @cache
 def model_path(model: str) -> Path:
-    matches = [SQL_DIR / layer / f"{model}.sql" for layer in LAYERS if (SQL_DIR / layer / f"{model}.sql").exists()]
+    matches = _model_files(model)
     if len(matches) != 1:
         raise FileNotFoundError(f"expected exactly one sql/<layer>/{model}.sql, found {matches}")
     return matches[0]
@@ -70,10 +74,26 @@ def create_staging_view(conn: duckdb.DuckDBPyConnection, model: str) -> None:
 def build_table(conn: duckdb.DuckDBPyConnection, model: str) -> str:
     """(Re)build a core or marts model as a table, described in the warehouse; returns its qualified name."""
     table = f"{schema_of(model)}.{model}"
-    conn.execute((SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    conn.execute(macros_sql())
     conn.execute(f"create or replace table {table} as {model_sql(model)}")
     describe_table(conn, table, model)
     return table
+
+
+@cache
+def macros_sql() -> str:
+    """sql/macros.sql, read once: created on the connection before each build."""
+    return (SQL_DIR / "macros.sql").read_text(encoding="utf-8")
+
+
+def write_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: Any, *, append: bool = False) -> None:
+    """A DataFrame or Arrow table into a warehouse table: replacing it, or appended to it."""
+    conn.register("frame_to_write", frame)
+    try:
+        conn.execute(f"insert into {table} select * from frame_to_write" if append
+                     else f"create or replace table {table} as select * from frame_to_write")
+    finally:
+        conn.unregister("frame_to_write")
 
 
 def model_description(model: str) -> str:
@@ -100,7 +120,7 @@ def _quoted(text: str) -> str:
 def describe_table(conn: duckdb.DuckDBPyConnection, table: str, model: str) -> None:
     """COMMENT ON the table (its model's opening comment) and its columns (sql/columns.toml), so an analyst
     sees them in the warehouse (duckdb_tables(), duckdb_columns()) and the Dagster UI in the column schema."""
-    if any((SQL_DIR / layer / f"{model}.sql").exists() for layer in LAYERS):  # meta tables have no model file
+    if _model_files(model):  # meta tables have no model file
         conn.execute(f"comment on table {table} is {_quoted(model_description(model))}")
     columns = {row[0] for row in conn.execute(
         "select column_name from duckdb_columns() where schema_name || '.' || table_name = ?", [table]).fetchall()}

@@ -42,6 +42,7 @@ from assets.lib.sql import (
     quoted_list,
     sql_deps,
     table_metadata,
+    write_frame,
 )
 from assets.lib.validation import (
     check_results,
@@ -88,15 +89,6 @@ def _loaded_shas(conn, months: list[str]) -> set[tuple[str, str]]:
         "and list_contains(?::date[], period)", [FORCE_CRIMES.name, [f"{m}-01" for m in months]]).fetchall())
 
 
-def _append(conn, table: pa.Table, create: bool = False) -> None:
-    conn.register("delivered_extracts", table)
-    try:
-        conn.execute(f"create or replace table {EXTRACTS_TABLE} as select * from delivered_extracts" if create
-                     else f"insert into {EXTRACTS_TABLE} select * from delivered_extracts")
-    finally:
-        conn.unregister("delivered_extracts")
-
-
 @asset(
     group_name="ingest",
     **MONTHLY,
@@ -117,7 +109,7 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
     by_path = {file.path: file for file in files}
     with warehouse.transaction() as conn:
         conn.execute("create schema if not exists landed")
-        _append(conn, pa.Table.from_pandas(_empty_extracts(), preserve_index=False), create=True)
+        write_frame(conn, EXTRACTS_TABLE, pa.Table.from_pandas(_empty_extracts(), preserve_index=False))
         for path, bar in reading(list(by_path), "crime extracts"):
             file = by_path[path]
             sha = file.sha256()
@@ -142,10 +134,10 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
             rows_read(bar, sum(file_rows.values()))
             # into DuckDB a batch at a time: memory holds a batch, not the whole range
             if sum(t.num_rows for t in tables) >= INSERT_BATCH_ROWS:
-                _append(conn, pa.concat_tables(tables))
+                write_frame(conn, EXTRACTS_TABLE, pa.concat_tables(tables), append=True)
                 tables.clear()
         if tables:
-            _append(conn, pa.concat_tables(tables))
+            write_frame(conn, EXTRACTS_TABLE, pa.concat_tables(tables), append=True)
         metadata = table_metadata(conn, EXTRACTS_TABLE)
     context.log.info(f"{len(file_rows)} file(s) read, {sum(file_rows.values()):,} rows; {len(unchanged)} unchanged, "
                      f"{len(rejected)} rejected")
