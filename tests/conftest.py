@@ -99,6 +99,19 @@ class Pipeline:
         return sums
 
 
+@pytest.fixture(scope="session")
+def calibrated(tmp_path_factory) -> Pipeline:
+    """The whole bundled sample through the main job, once for the session: every module that checks a
+    published figure reads this one warehouse (read only), so the heavy run is paid once."""
+    from sample_data.generate import write_sample_landing
+
+    pipeline = Pipeline(tmp_path_factory.mktemp("calibrated"))
+    write_sample_landing(pipeline.landing)
+    report = pipeline.run()
+    assert report.problems == []
+    return pipeline
+
+
 @pytest.fixture
 def pipeline(tmp_path: Path) -> Pipeline:
     return Pipeline(tmp_path)

@@ -4,19 +4,7 @@ figures. Expected values are the published numbers, typed from the documents."""
 
 import pytest
 
-from sample_data.generate import write_sample_landing
-from tests.conftest import Pipeline
-
 FORCE = "E23000014"
-
-
-@pytest.fixture(scope="module")
-def calibrated(tmp_path_factory):
-    pipeline = Pipeline(tmp_path_factory.mktemp("calibrated"))
-    write_sample_landing(pipeline.landing)
-    report = pipeline.run()
-    assert report.problems == []
-    return pipeline
 
 
 @pytest.fixture(scope="module")
