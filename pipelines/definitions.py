@@ -17,6 +17,7 @@ from assets.board_pack import publication
 from assets.dimensions import assets as dimensions
 from assets.lib.resources import Exports, LandingFolder, exports_path, landing_path, make_warehouse
 from assets.marts import assets as marts
+from assets.marts import board_paper
 from assets.recorded_crime import assets as recorded_crime
 from pipelines.jobs import all_jobs
 from pipelines.schedules import quarterly_refresh_schedule
@@ -27,7 +28,7 @@ from pipelines.sources import file_source_assets
 # code references are marked beta in Dagster 1.13; the console is for the data engineer, not for them
 warnings.filterwarnings("ignore", category=BetaWarning)
 
-ASSET_MODULES = [dimensions, recorded_crime, marts, board_pack, publication]
+ASSET_MODULES = [dimensions, recorded_crime, marts, board_paper, board_pack, publication]
 
 defs = Definitions(
     # each asset links to the code that defines it (shown in the UI beside its definition)
