@@ -474,3 +474,77 @@ def test_no_trend_chart_is_cut_by_a_page_break(tmp_path: Path, national: pd.Data
     # the table of figures starts on a page of its own, after the last chart
     last_chart_bottom = max(c.anchor._from.row + 1 + math.ceil(c.height / default_row_cm) for c in sheet._charts)
     assert last_chart_bottom - 1 <= max(breaks) < header_row(sheet, "Month")
+
+
+def paper_figure(section: str, order: int, figure_id: str, label: str, value: float | None, unit: str = "count",
+                 period: str = "2021/22", against: float | None = None, against_label: str | None = None,
+                 missing: int = 0, flags: str | None = None) -> dict:
+    return {"force_code": FORCE, "quarter_end": QUARTER, "section": section, "paper_ref": "paper 10",
+            "figure_order": order, "figure_id": figure_id, "label": label, "period_label": period,
+            "period_start": pd.Timestamp("2021-04-01"), "period_end": QUARTER, "value": value, "unit": unit,
+            "comparison_label": against_label, "comparison_value": against, "months_missing": missing,
+            "comparable": missing == 0 and value is not None, "quality_flags": flags, "source": "core.fact_x"}
+
+
+@pytest.fixture
+def paper_figures() -> pd.DataFrame:
+    # out of the paper's order on purpose: Recruitment comes last, Firearms after Homicide
+    return pd.DataFrame([
+        paper_figure("Recruitment", 1, "pcsos", "PCSOs", 477, period="April 2022"),
+        paper_figure("Firearms", 2, "firearms_warrants", "Firearms warrants executed", 38,
+                     period="January to March 2022"),
+        paper_figure("Firearms", 1, "lethal_firearms_recovered", "Lethal barrelled firearms recovered", 140,
+                     against=124, against_label="2020/21"),
+        paper_figure("Drugs", 1, "drug_test_positive", "Drug tests in custody found positive", 64.0, unit="percent",
+                     period="since November 2021"),
+        paper_figure("Drugs", 2, "treatment_referrals", "Referrals into drug treatment", 1_500, against=1_315,
+                     against_label="2020/21", missing=2, flags="months_missing=2"),
+        paper_figure("Homicide", 1, "homicide_suspect_u25", "Homicides with a suspect under 25", None,
+                     unit="percent", period="April 2021 to March 2022"),
+    ])
+
+
+def test_paper_sentences_state_a_change_only_between_complete_periods(national: pd.DataFrame,
+                                                                      breakdowns: pd.DataFrame,
+                                                                      paper_figures: pd.DataFrame) -> None:
+    statement = draft_statement(national, breakdowns, paper_figures=paper_figures)
+    tail = statement[statement.index("## Homicide\n\n-"):]
+    # 140 - 124 = 16; 16 / 124 = 12.9%, printed whole as the paper prints its percents
+    assert tail == (
+        "## Homicide\n\n"
+        "- Homicides with a suspect under 25, April 2021 to March 2022: no data delivered.\n\n"
+        "## Firearms\n\n"
+        "- Lethal barrelled firearms recovered, 2021/22: 140, 16 more than the 124 of 2020/21 (+13%).\n"
+        "- Firearms warrants executed, January to March 2022: 38.\n\n"
+        "## Drugs\n\n"
+        "- Drug tests in custody found positive, since November 2021: 64%.\n"
+        "- Referrals into drug treatment, 2021/22: 1,500 over the months delivered (2 months missing), so not "
+        "compared with 2020/21. Data quality: 2 months of the period have no data delivered.\n\n"
+        "## Recruitment\n\n"
+        "- PCSOs, April 2022: 477.\n")
+
+
+def test_paper_sheet_gives_a_change_only_between_complete_periods(tmp_path: Path, national: pd.DataFrame,
+                                                                  kpis: pd.DataFrame, monthly: pd.DataFrame,
+                                                                  paper_figures: pd.DataFrame) -> None:
+    path = tmp_path / "scorecard.xlsx"
+    write_scorecard_workbook(path, national, kpis, monthly, paper_figures=paper_figures)
+    book = load_workbook(path)
+    assert book.sheetnames == ["National measures", "PCP KPIs", "Board paper figures", "Trends", "Notes"]
+    headers, rows = table(book["Board paper figures"], "Section")
+    assert headers == ["Section", "Figure", "Period", "Value", "Set against", "Comparison", "Change", "Quoted in",
+                       "Quality flags"]
+    values = [tuple(cell.value for cell in row[:7]) for row in rows]
+    assert values == [
+        ("Homicide", "Homicides with a suspect under 25", "April 2021 to March 2022", None, None, None, None),
+        ("Firearms", "Lethal barrelled firearms recovered", "2021/22", 140, "2020/21", 124, 16),
+        ("Firearms", "Firearms warrants executed", "January to March 2022", 38, None, None, None),
+        ("Drugs", "Drug tests in custody found positive", "since November 2021", 64, None, None, None),
+        ("Drugs", "Referrals into drug treatment", "2021/22", 1500, "2020/21", 1315,
+         "Not comparable: 2 months missing"),
+        ("Recruitment", "PCSOs", "April 2022", 477, None, None, None),
+    ]
+    # the partial year is grey, never coloured; the complete one is not painted
+    assert rows[4][6].fill.fgColor.rgb.endswith("EDEDED") and rows[4][3].font.color.rgb.endswith("595959")
+    assert rows[1][6].fill.fill_type is None
+    assert book["Board paper figures"].page_setup.orientation == "landscape"

@@ -41,6 +41,7 @@ def _frames(warehouse: Warehouse) -> dict[str, pd.DataFrame]:
             "breakdowns": conn.execute("select * from marts.measure_breakdowns").df(),
             "spc": conn.execute("select * from marts.measure_spc").df(),
             "baseline": conn.execute("select * from core.national_baseline").df(),
+            "paper": conn.execute("select * from marts.board_paper_figures").df(),
         }
 
 
@@ -54,7 +55,7 @@ class DocumentsConfig(Config):
        # the tables _frames reads
        deps=[AssetKey(name) for name in ("national_measures", "pcp_scorecard", "measure_monthly",
                                          "measure_breakdowns", "measure_spc", "national_baseline", "dim_force",
-                                         "dim_measure")],
+                                         "dim_measure", "board_paper_figures")],
        description="The board documents for every quarter: `exports/scorecard-<YYYY>-Q<n>.xlsx` (national measures, "
        "PCP KPIs with RAG status, trend charts, notes) and `exports/statement-<YYYY>-Q<n>.md` (one paragraph per "
        "measure, every number from the marts). A document is rewritten only when its figures or the layout code "
@@ -74,7 +75,7 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
         label = quarter_label(pd.Timestamp(quarter_end))
         suffix = "" if force_code == main_force else f"-{measures['slug'].iloc[0]}"
         by_force_quarter = {name: frame[(frame["force_code"] == force_code) & (frame["quarter_end"] == quarter_end)]
-                            for name, frame in frames.items() if name in ("kpis", "breakdowns")}
+                            for name, frame in frames.items() if name in ("kpis", "breakdowns", "paper")}
         monthly = frames["monthly"]
         monthly = monthly[(monthly["force_code"] == force_code)
                           & (pd.to_datetime(monthly["month"]) <= pd.to_datetime(measures["window_end"]).max())]
@@ -85,16 +86,17 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
         spc = frames["spc"][frames["spc"]["force_code"] == force_code]
         spc = spc[pd.to_datetime(spc["month"]) <= pd.to_datetime(measures["window_end"]).max()]
         fingerprint = _fingerprint(layout, measures, by_force_quarter["kpis"], by_force_quarter["breakdowns"],
-                                   monthly, spc)
+                                   monthly, spc, by_force_quarter["paper"])
         fingerprints[workbook.name] = fingerprint
         if (not config.rewrite_all and previous.get(workbook.name) == fingerprint and workbook.exists()
                 and statement.exists()):
             unchanged += 1
             continue
         exports.path.mkdir(parents=True, exist_ok=True)
-        write_scorecard_workbook(workbook, measures, by_force_quarter["kpis"], monthly)
-        statement.write_text(draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly),
-                             encoding="utf-8")
+        write_scorecard_workbook(workbook, measures, by_force_quarter["kpis"], monthly,
+                                 paper_figures=by_force_quarter["paper"])
+        statement.write_text(draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly,
+                                             paper_figures=by_force_quarter["paper"]), encoding="utf-8")
         written.append(workbook.name)
     exports.path.mkdir(parents=True, exist_ok=True)
     fingerprints_path.write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")

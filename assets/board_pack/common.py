@@ -81,3 +81,19 @@ def not_comparable_reason(record: Mapping[str, object]) -> str | None:
     if not parts:
         parts.append("baseline incomplete" if plain(record.get("baseline_value")) is not None else "no baseline")
     return ", ".join(parts)
+
+
+# The board paper's sections in the order the paper takes them (homicide para 6, firearms 10, drugs 16,
+# neighbourhood crime 24, cyber and fraud 30), then the annual report's KPI tables; a section not listed
+# comes after these, alphabetically
+PAPER_SECTIONS = ("Homicide", "Firearms", "Drugs", "Neighbourhood crime", "Cyber and fraud",
+                  "Stop and search and use of force", "Recruitment")
+
+
+def paper_in_order(figures: pd.DataFrame) -> pd.DataFrame:
+    """marts.board_paper_figures rows in the paper's order: by section, then figure_order within it."""
+    if figures.empty:
+        return figures
+    rank = figures["section"].map({section: i for i, section in enumerate(PAPER_SECTIONS)}).fillna(len(PAPER_SECTIONS))
+    return (figures.assign(_rank=rank).sort_values(["_rank", "section", "figure_order", "figure_id"], kind="stable")
+            .drop(columns="_rank"))

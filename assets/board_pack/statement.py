@@ -12,6 +12,7 @@ from assets.board_pack.common import (
     in_board_order,
     months_between,
     not_comparable_reason,
+    paper_in_order,
     plain,
     single_value,
     timestamp_of,
@@ -371,8 +372,65 @@ def _extreme_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> 
     return None
 
 
+def _paper_level(value: float, unit: object) -> str:
+    # the paper gives its shares and rates as whole percents ("64% positive")
+    return f"{value:.0f}%" if unit == "percent" else _number(value)
+
+
+def _paper_flags(flags: object) -> str | None:
+    # a paper figure's period is its own (a year to date, a quarter), not "the 12" of a national measure
+    parts = []
+    for flag in str(plain(flags) or "").split(";"):
+        name, _, count = flag.strip().partition("=")
+        if name == "months_missing" and count.strip().isdigit():
+            parts.append(f"{count.strip()} month{'' if count.strip() == '1' else 's'} of the period "
+                         f"{'has' if count.strip() == '1' else 'have'} no data delivered")
+        elif name:
+            parts.append(flag.strip())
+    return f"Data quality: {'; '.join(parts)}." if parts else None
+
+
+def _paper_sentence(record: Mapping[str, object]) -> str:
+    """One figure of marts.board_paper_figures in words: "Lethal barrelled firearms recovered, 2021/22: 140,
+    16 more than the 124 of 2020/21 (+13%)." A change is stated only when both periods are complete."""
+    label, period, unit = record["label"], record.get("period_label"), record.get("unit")
+    value, against = plain(record.get("value")), plain(record.get("comparison_value"))
+    if value is None:
+        return f"{label}, {period}: no data delivered."
+    text = f"{label}, {period}: {_paper_level(value, unit)}"
+    if against is not None and plain(record.get("comparable")) is True:
+        change = value - against
+        if unit == "percent":
+            text += f", against {_paper_level(against, unit)} in {record['comparison_label']}"
+        elif change == 0:
+            text += f", the same as in {record['comparison_label']}"
+        else:
+            pct = f" ({change / against * 100:+.0f}%)" if against else ""
+            text += (f", {_number(abs(change))} {'more' if change > 0 else 'fewer'} than the "
+                     f"{_number(against)} of {record['comparison_label']}{pct}")
+    elif against is not None:
+        missing = plain(record.get("months_missing")) or 0
+        text += (f" over the months delivered ({missing} month{'s' if missing != 1 else ''} missing), so not "
+                 f"compared with {record['comparison_label']}")
+    flags = _paper_flags(record.get("quality_flags"))
+    return f"{text}." + (f" {flags}" if flags else "")
+
+
+def paper_sections(figures: pd.DataFrame) -> list[str]:
+    """The statement's closing sections: the board paper's other figures, a heading per section and a line
+    per figure, in the paper's order."""
+    lines: list[str] = []
+    previous = None
+    for record in paper_in_order(figures).to_dict("records"):
+        if record["section"] != previous:
+            lines += ([""] if lines else []) + [f"## {record['section']}", ""]
+            previous = record["section"]
+        lines.append(f"- {_paper_sentence(record)}")
+    return lines
+
+
 def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.DataFrame | None = None,
-                    monthly: pd.DataFrame | None = None) -> str:
+                    monthly: pd.DataFrame | None = None, paper_figures: pd.DataFrame | None = None) -> str:
     """The draft National Crime and Policing Measures statement as markdown: a heading per priority and one
     paragraph per measure, in the board paper's wording, every figure taken from the frames.
 
@@ -380,6 +438,8 @@ def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.Da
     breakdowns: marts.measure_breakdowns rows for the same force and quarter.
     spc, monthly: marts.measure_spc and marts.measure_monthly rows of the force (optional): each paragraph then
     says whether the latest month is a highest or lowest of note and what the SPC chart shows.
+    paper_figures: marts.board_paper_figures rows of the force and quarter (optional): the paper's other
+    figures (firearms recovered, warrants, drug treatment, fraud, ...), a section each after the measures.
     """
     if national.empty:
         raise ValueError("national: no rows for the statement")
@@ -387,7 +447,7 @@ def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.Da
     force = force_of(national)
     lines = [f"# National Crime and Policing Measures: {force} statement", "",
              f"Quarter ending {quarter_end.day} {quarter_end:%B %Y}. Draft: every figure is taken from the "
-             "warehouse's national measures and measure breakdowns.", ""]
+             "warehouse's marts (national measures, measure breakdowns and the board paper's other figures).", ""]
     previous_priority = None
     for record in in_board_order(national).to_dict("records"):
         if record["priority"] != previous_priority:
@@ -403,4 +463,6 @@ def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.Da
             _spc_sentence(spc[spc["measure_id"] == record["measure_id"]], month_start) if spc is not None else None,
         ]
         lines += [" ".join([paragraph, *(sentence for sentence in extra if sentence)]), ""]
+    if paper_figures is not None and len(paper_figures):
+        lines += paper_sections(paper_figures)
     return "\n".join(lines).rstrip() + "\n"

@@ -28,6 +28,7 @@ from assets.board_pack.common import (
     in_board_order,
     months_between,
     not_comparable_reason,
+    paper_in_order,
     plain,
     single_value,
     timestamp_of,
@@ -101,6 +102,13 @@ NATIONAL_HEADERS = ("Priority", "Measure", "Latest 12 months", "Value", "Baselin
 
 
 NATIONAL_WIDTHS = (22, 48, 22, 12, 14, 12, 10, 12, 14, 34)
+
+
+PAPER_HEADERS = ("Section", "Figure", "Period", "Value", "Set against", "Comparison", "Change", "Quoted in",
+                 "Quality flags")
+
+
+PAPER_WIDTHS = (20, 52, 22, 12, 18, 12, 22, 16, 34)
 
 
 KPI_HEADERS = ("KPI", "Value", "Unit", "Target", "Target kind", "Baseline", "Baseline date", "Status")
@@ -300,6 +308,54 @@ def _kpi_sheet(sheet: Worksheet, kpis: pd.DataFrame, force_name: object, quarter
     _for_print(sheet)
 
 
+def _paper_sheet(sheet: Worksheet, figures: pd.DataFrame, force_name: object, quarter_end: pd.Timestamp) -> None:
+    """The board paper's other figures (marts.board_paper_figures): firearms recovered, warrants, drug treatment,
+    fraud, shares of homicide and theft, recruitment at the report's dates. A change is given only where both
+    windows are complete; the others are grey, with why."""
+    _put(sheet, 1, 1, f"{force_name}: further figures of the board paper").font = TITLE_FONT
+    _put(sheet, 2, 1, f"Quarter ending {quarter_end.day} {quarter_end:%B %Y}. Each figure over its own period; "
+         "a change only where both periods are complete.")
+    header_row = 4
+    _header(sheet, header_row, PAPER_HEADERS, PAPER_WIDTHS)
+    row, previous_section = header_row, None
+    for record in paper_in_order(figures).to_dict("records"):
+        row += 1
+        level = _unit_formats(record.get("unit"))[0]
+        comparable = plain(record.get("comparable")) is True
+        has_comparison = plain(record.get("comparison_value")) is not None
+        if not has_comparison:
+            change: object = None
+        elif comparable:
+            change = plain(record["value"]) - plain(record["comparison_value"])
+        else:
+            missing = plain(record.get("months_missing")) or 0
+            change = f"Not comparable: {missing} month{'s' if missing != 1 else ''} missing"
+        cells = [
+            _put(sheet, row, 1, record["section"]),
+            _put(sheet, row, 2, record["label"]),
+            _put(sheet, row, 3, record.get("period_label")),
+            _put(sheet, row, 4, record.get("value"), level),
+            _put(sheet, row, 5, record.get("comparison_label")),
+            _put(sheet, row, 6, record.get("comparison_value"), level),
+            _put(sheet, row, 7, change, None if isinstance(change, str) else _unit_formats(record.get("unit"))[1]),
+            _put(sheet, row, 8, record.get("paper_ref")),
+            _put(sheet, row, 9, record.get("quality_flags") or None),
+        ]
+        for cell in cells:
+            cell.alignment = WRAP
+            if has_comparison and not comparable:
+                cell.fill, cell.font = GREY_FILL, GREY_FONT
+        if record["section"] != previous_section:
+            cells[0].font = BOLD
+            if previous_section is not None:
+                for cell in cells:
+                    cell.border = GROUP_BORDER
+        previous_section = record["section"]
+    if row > header_row:
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(PAPER_HEADERS))}{row}"
+    _for_print(sheet)
+
+
 def _monthly_wide(monthly: pd.DataFrame, national: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """Months down, measures across (board order first, then any measure only the monthly frame has), and each
     measure's label."""
@@ -459,14 +515,16 @@ def _save_reproducibly(workbook: Workbook, path: Path, stamp: datetime) -> None:
 
 
 def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame,
-                             notes: Mapping[str, str] | None = None) -> None:
-    """Write the quarter's board workbook: National measures, PCP KPIs, Trends and Notes.
+                             notes: Mapping[str, str] | None = None, paper_figures: pd.DataFrame | None = None) -> None:
+    """Write the quarter's board workbook: National measures, PCP KPIs, Board paper figures (when any), Trends
+    and Notes.
 
     national: marts.national_measures rows for one force and one quarter, with force_name (core.dim_force) and,
         optionally, display_order (core.dim_measure).
     kpis: marts.pcp_scorecard rows for the same force and quarter.
     monthly: marts.measure_monthly rows for the force up to the quarter's window end, optionally with measure_name.
     notes: extra key/value lines for the Notes sheet, in the order given.
+    paper_figures: marts.board_paper_figures rows for the same force and quarter.
     """
     if national.empty:
         raise ValueError("national: no rows for the workbook")
@@ -483,6 +541,8 @@ def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.
     _national_sheet(workbook.active, national)
     workbook.active.title = "National measures"
     _kpi_sheet(workbook.create_sheet("PCP KPIs"), kpis, force_name, quarter_end)
+    if paper_figures is not None and len(paper_figures):
+        _paper_sheet(workbook.create_sheet("Board paper figures"), paper_figures, force_name, quarter_end)
     _trends_sheet(workbook.create_sheet("Trends"), monthly, national, force_name)
     _notes_sheet(workbook.create_sheet("Notes"), national, notes)
 
