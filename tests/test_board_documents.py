@@ -548,3 +548,34 @@ def test_paper_sheet_gives_a_change_only_between_complete_periods(tmp_path: Path
     assert rows[4][6].fill.fgColor.rgb.endswith("EDEDED") and rows[4][3].font.color.rgb.endswith("595959")
     assert rows[1][6].fill.fill_type is None
     assert book["Board paper figures"].page_setup.orientation == "landscape"
+
+
+def test_statement_docx_numbers_the_paragraphs_in_board_order(tmp_path: Path, national: pd.DataFrame,
+                                                              breakdowns: pd.DataFrame,
+                                                              paper_figures: pd.DataFrame) -> None:
+    from datetime import datetime
+
+    from docx import Document
+
+    from assets.board_pack.statement_docx import write_statement_docx
+
+    text = draft_statement(national, breakdowns, paper_figures=paper_figures)
+    path = tmp_path / "statement-2022-Q1.docx"
+    write_statement_docx(path, text, "West Midlands Police: statement, 2022-Q1", datetime(2022, 3, 31))
+    first = path.read_bytes()
+    write_statement_docx(path, text, "West Midlands Police: statement, 2022-Q1", datetime(2022, 3, 31))
+    assert path.read_bytes() == first  # an unchanged quarter gives the same bytes
+    document = Document(str(path))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    assert paragraphs[0] == ("Title", "National Crime and Policing Measures: West Midlands Police statement")
+    headings = [text for style, text in paragraphs if style == "Heading 1"]
+    assert headings[0] == "Measure: Reduce murder and other homicide"
+    assert headings[-4:] == ["Homicide", "Firearms", "Drugs", "Recruitment"]
+    numbered = [text for style, text in paragraphs if style == "List Number"]
+    homicide = next(p for p in document.paragraphs if p.text.startswith("Homicide. "))
+    assert homicide.runs[0].text == "Homicide." and homicide.runs[0].bold  # the Markdown's bold lead-in
+    assert "Lethal barrelled firearms recovered, 2021/22: 140, 16 more than the 124 of 2020/21 (+13%)." in numbered
+    # every paragraph of the Markdown statement is in the document, word for word
+    markdown_paragraphs = [block.replace("**", "") for block in text.split("\n\n")
+                           if block and not block.startswith(("#", "- ", "Quarter ending"))]
+    assert all(paragraph in numbered for paragraph in markdown_paragraphs)

@@ -15,6 +15,7 @@ from dagster import AssetKey, Config, MaterializeResult, MetadataValue, asset
 
 from assets.board_pack.charts import trend_chart_png
 from assets.board_pack.statement import draft_statement
+from assets.board_pack.statement_docx import write_statement_docx
 from assets.board_pack.workbook import write_scorecard_workbook
 from assets.lib.resources import Exports, Warehouse
 
@@ -58,8 +59,9 @@ class DocumentsConfig(Config):
                                          "dim_measure", "board_paper_figures")],
        description="The board documents for every quarter: `exports/scorecard-<YYYY>-Q<n>.xlsx` (national measures, "
        "PCP KPIs with RAG status, trend charts, notes) and `exports/statement-<YYYY>-Q<n>.md` (one paragraph per "
-       "measure, every number from the marts). A document is rewritten only when its figures or the layout code "
-       "changed (rewrite_all in the launchpad config rewrites them all).")
+       "measure, every number from the marts), and the same statement as `statement-<YYYY>-Q<n>.docx` (numbered "
+       "paragraphs, ready to paste into the board paper). A document is rewritten only when its figures or the "
+       "layout code changed (rewrite_all in the launchpad config rewrites them all).")
 def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: Exports) -> MaterializeResult:
     frames = _frames(warehouse)
     national = frames["national"]
@@ -81,6 +83,7 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
                           & (pd.to_datetime(monthly["month"]) <= pd.to_datetime(measures["window_end"]).max())]
         workbook = exports.path / f"scorecard-{label}{suffix}.xlsx"
         statement = exports.path / f"statement-{label}{suffix}.md"
+        statement_docx = statement.with_suffix(".docx")
         # rewritten only when its figures (or the layout code) changed: a run that loads one month
         # does not rewrite every force's every quarter
         spc = frames["spc"][frames["spc"]["force_code"] == force_code]
@@ -89,14 +92,17 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
                                    monthly, spc, by_force_quarter["paper"])
         fingerprints[workbook.name] = fingerprint
         if (not config.rewrite_all and previous.get(workbook.name) == fingerprint and workbook.exists()
-                and statement.exists()):
+                and statement.exists() and statement_docx.exists()):
             unchanged += 1
             continue
         exports.path.mkdir(parents=True, exist_ok=True)
         write_scorecard_workbook(workbook, measures, by_force_quarter["kpis"], monthly,
                                  paper_figures=by_force_quarter["paper"])
-        statement.write_text(draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly,
-                                             paper_figures=by_force_quarter["paper"]), encoding="utf-8")
+        text = draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly,
+                               paper_figures=by_force_quarter["paper"])
+        statement.write_text(text, encoding="utf-8")
+        stamp = pd.Timestamp(quarter_end).to_pydatetime().replace(hour=0, minute=0, second=0, microsecond=0)
+        write_statement_docx(statement_docx, text, f"{measures['force_name'].iloc[0]}: statement, {label}", stamp)
         written.append(workbook.name)
     exports.path.mkdir(parents=True, exist_ok=True)
     fingerprints_path.write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")

@@ -1,0 +1,73 @@
+"""The draft statement as a Word document, ready to paste into the board paper: the same text as the Markdown
+statement (one wording, written once in statement.py), the measures' paragraphs numbered in the paper's order.
+
+python-docx writes the document; the zip is then rewritten with fixed timestamps so an unchanged quarter gives
+the same bytes, as the workbook does.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.shared import Pt
+
+BOLD_RUN = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _add_runs(paragraph, text: str) -> None:
+    # "**Homicide.** Volumes ..." : the bold lead-in the Markdown marks with ** becomes a bold run
+    position = 0
+    for match in BOLD_RUN.finditer(text):
+        if match.start() > position:
+            paragraph.add_run(text[position:match.start()])
+        paragraph.add_run(match.group(1)).bold = True
+        position = match.end()
+    if position < len(text):
+        paragraph.add_run(text[position:])
+
+
+def statement_document(markdown: str, title: str) -> Document:
+    """The Word document of a Markdown statement: '#' the title, '##' headings, '-' list items and every other
+    paragraph numbered (List Number), as the board paper numbers its paragraphs."""
+    document = Document()
+    document.core_properties.title = title
+    document.core_properties.author = "policing-scorecard warehouse"
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(11)
+    for block in markdown.split("\n\n"):
+        for line in block.strip().splitlines() if block.lstrip().startswith("- ") else [block.strip()]:
+            if not line:
+                continue
+            if line.startswith("# "):
+                document.add_heading(line[2:], level=0)
+            elif line.startswith("## "):
+                document.add_heading(line[3:], level=1)
+            elif line.startswith("- "):
+                _add_runs(document.add_paragraph(style="List Number"), line[2:])
+            elif line.startswith("Quarter ending"):  # the standfirst under the title is not a paragraph of the paper
+                _add_runs(document.add_paragraph(), line)
+            else:
+                _add_runs(document.add_paragraph(style="List Number"), " ".join(line.splitlines()))
+    return document
+
+
+def write_statement_docx(path: Path, markdown: str, title: str, stamp: datetime) -> None:
+    """Write the statement as .docx with fixed document times (created, modified, zip entries)."""
+    document = statement_document(markdown, title)
+    document.core_properties.created = stamp
+    document.core_properties.modified = stamp
+    document.core_properties.last_printed = stamp
+    document.core_properties.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(item.filename))
