@@ -146,7 +146,7 @@ def same(cell_value: object, frame_value: object) -> bool:
 
 
 def test_sheets_in_board_order(workbook_path: Path) -> None:
-    assert load_workbook(workbook_path).sheetnames == ["National measures", "PCP KPIs", "Trends", "Notes"]
+    assert load_workbook(workbook_path).sheetnames == ["Cover", "National measures", "PCP KPIs", "Trends", "Notes"]
 
 
 def test_national_sheet_figures_equal_the_frame(workbook_path: Path, national: pd.DataFrame) -> None:
@@ -530,7 +530,7 @@ def test_paper_sheet_gives_a_change_only_between_complete_periods(tmp_path: Path
     path = tmp_path / "scorecard.xlsx"
     write_scorecard_workbook(path, national, kpis, monthly, paper_figures=paper_figures)
     book = load_workbook(path)
-    assert book.sheetnames == ["National measures", "PCP KPIs", "Board paper figures", "Trends", "Notes"]
+    assert book.sheetnames == ["Cover", "National measures", "PCP KPIs", "Board paper figures", "Trends", "Notes"]
     headers, rows = table(book["Board paper figures"], "Section")
     assert headers == ["Section", "Figure", "Period", "Value", "Set against", "Comparison", "Change", "Quoted in",
                        "Quality flags"]
@@ -579,3 +579,37 @@ def test_statement_docx_numbers_the_paragraphs_in_board_order(tmp_path: Path, na
     markdown_paragraphs = [block.replace("**", "") for block in text.split("\n\n")
                            if block and not block.startswith(("#", "- ", "Quarter ending"))]
     assert all(paragraph in numbered for paragraph in markdown_paragraphs)
+
+
+def test_cover_gives_force_quarter_date_and_linked_contents(tmp_path: Path, national: pd.DataFrame,
+                                                            kpis: pd.DataFrame, monthly: pd.DataFrame) -> None:
+    from datetime import date
+
+    path = tmp_path / "scorecard.xlsx"
+    write_scorecard_workbook(path, national, kpis, monthly, prepared=date(2022, 5, 10))
+    cover = load_workbook(path)["Cover"]
+    cells = {row[0].value: row[1].value for row in cover.iter_rows(max_col=2) if row[0].value}
+    assert cells["West Midlands Police"] is None
+    assert (cells["Quarter ending"], cells["Prepared"]) == ("31 March 2022", "10 May 2022")
+    contents = [row[0] for row in cover.iter_rows(min_row=header_row(cover, "Contents") + 1, max_col=1)
+                if row[0].value]
+    assert [cell.value for cell in contents] == ["National measures", "PCP KPIs", "Trends", "Notes"]
+    assert [cell.hyperlink.location for cell in contents] == [
+        "'National measures'!A1", "'PCP KPIs'!A1", "'Trends'!A1", "'Notes'!A1"]
+
+
+def test_commentary_sits_beside_its_measure(tmp_path: Path, national: pd.DataFrame, kpis: pd.DataFrame,
+                                            monthly: pd.DataFrame, breakdowns: pd.DataFrame) -> None:
+    from assets.board_pack.statement import measure_commentary
+
+    commentary = measure_commentary(national, breakdowns)
+    path = tmp_path / "scorecard.xlsx"
+    write_scorecard_workbook(path, national, kpis, monthly, commentary=commentary)
+    headers, rows = table(load_workbook(path)["National measures"], "Priority")
+    assert headers == [*NATIONAL_HEADERS, "Commentary"]
+    by_measure = {row[1].value: row[10].value for row in rows}
+    assert by_measure["Homicide"].startswith(
+        "Volumes from April 2021 to March 2022 saw 53 homicides, compared to 52 in the year ending June 2019 "
+        "baseline, a 1.9% increase.")
+    # the statement prints the same paragraph under the measure's bold name
+    assert f"**Homicide.** {by_measure['Homicide']}" in draft_statement(national, breakdowns)

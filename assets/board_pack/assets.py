@@ -8,13 +8,14 @@ name; the force with the most data keeps the plain name the board paper refers t
 
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 from dagster import AssetKey, Config, MaterializeResult, MetadataValue, asset
 
 from assets.board_pack.charts import trend_chart_png
-from assets.board_pack.statement import draft_statement
+from assets.board_pack.statement import draft_statement, measure_commentary
 from assets.board_pack.statement_docx import write_statement_docx
 from assets.board_pack.workbook import write_scorecard_workbook
 from assets.lib.resources import Exports, Warehouse
@@ -96,8 +97,10 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
             unchanged += 1
             continue
         exports.path.mkdir(parents=True, exist_ok=True)
+        # the cover's date is the day the figures were written: a document is rewritten only when they change
         write_scorecard_workbook(workbook, measures, by_force_quarter["kpis"], monthly,
-                                 paper_figures=by_force_quarter["paper"])
+                                 paper_figures=by_force_quarter["paper"], prepared=date.today(),
+                                 commentary=measure_commentary(measures, by_force_quarter["breakdowns"], spc, monthly))
         text = draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly,
                                paper_figures=by_force_quarter["paper"])
         statement.write_text(text, encoding="utf-8")

@@ -429,6 +429,24 @@ def paper_sections(figures: pd.DataFrame) -> list[str]:
     return lines
 
 
+def measure_commentary(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.DataFrame | None = None,
+                       monthly: pd.DataFrame | None = None) -> dict[str, str]:
+    """Each measure's paragraph of the statement without its bold name, by measure_id: the statement prints
+    them under the priorities' headings, the workbook beside each measure."""
+    commentary = {}
+    for record in national.to_dict("records"):
+        paragraph = _measure_paragraph(record, breakdowns).removeprefix(f"**{record['measure_name']}.** ")
+        window_end = timestamp_of(record.get("window_end"))
+        month_start = None if window_end is None else window_end.to_period("M").to_timestamp()
+        extra = [
+            _extreme_sentence(monthly[monthly["measure_id"] == record["measure_id"]], month_start)
+            if monthly is not None else None,
+            _spc_sentence(spc[spc["measure_id"] == record["measure_id"]], month_start) if spc is not None else None,
+        ]
+        commentary[record["measure_id"]] = " ".join([paragraph, *(sentence for sentence in extra if sentence)])
+    return commentary
+
+
 def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.DataFrame | None = None,
                     monthly: pd.DataFrame | None = None, paper_figures: pd.DataFrame | None = None) -> str:
     """The draft National Crime and Policing Measures statement as markdown: a heading per priority and one
@@ -448,21 +466,14 @@ def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.Da
     lines = [f"# National Crime and Policing Measures: {force} statement", "",
              f"Quarter ending {quarter_end.day} {quarter_end:%B %Y}. Draft: every figure is taken from the "
              "warehouse's marts (national measures, measure breakdowns and the board paper's other figures).", ""]
+    paragraphs = measure_commentary(national, breakdowns, spc, monthly)
     previous_priority = None
     for record in in_board_order(national).to_dict("records"):
         if record["priority"] != previous_priority:
             heading = PRIORITY_HEADINGS.get(str(record["priority"]), str(record["priority"]))
             lines += [f"## Measure: {heading}", ""]
             previous_priority = record["priority"]
-        paragraph = _measure_paragraph(record, breakdowns)
-        window_end = timestamp_of(record.get("window_end"))
-        month_start = None if window_end is None else window_end.to_period("M").to_timestamp()
-        extra = [
-            _extreme_sentence(monthly[monthly["measure_id"] == record["measure_id"]], month_start)
-            if monthly is not None else None,
-            _spc_sentence(spc[spc["measure_id"] == record["measure_id"]], month_start) if spc is not None else None,
-        ]
-        lines += [" ".join([paragraph, *(sentence for sentence in extra if sentence)]), ""]
+        lines += [f"**{record['measure_name']}.** {paragraphs[record['measure_id']]}", ""]
     if paper_figures is not None and len(paper_figures):
         lines += paper_sections(paper_figures)
     return "\n".join(lines).rstrip() + "\n"

@@ -7,7 +7,7 @@ import io
 import math
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,7 @@ from openpyxl.chart.axis import DateAxis
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -109,6 +110,20 @@ PAPER_HEADERS = ("Section", "Figure", "Period", "Value", "Set against", "Compari
 
 
 PAPER_WIDTHS = (20, 52, 22, 12, 18, 12, 22, 16, 34)
+
+
+COMMENTARY_WIDTH = 90
+
+
+# What each sheet holds, for the cover's contents
+SHEET_CONTENTS = {
+    "National measures": "The National Crime and Policing Measures: the latest 12 months against the year to June "
+                         "2019, with the commentary of the draft statement",
+    "PCP KPIs": "The Police and Crime Plan KPIs against their targets",
+    "Board paper figures": "The paper's other figures: firearms, drugs, fraud, shares, recruitment",
+    "Trends": "A monthly chart of each measure, and the figures charted",
+    "Notes": "Definitions, sources, the months behind each figure and data quality",
+}
 
 
 KPI_HEADERS = ("KPI", "Value", "Unit", "Target", "Target kind", "Baseline", "Baseline date", "Status")
@@ -220,7 +235,7 @@ def _unit_formats(unit: object) -> tuple[str, str]:
     return COUNT_FORMAT, SIGNED_COUNT_FORMAT
 
 
-def _national_sheet(sheet: Worksheet, national: pd.DataFrame) -> None:
+def _national_sheet(sheet: Worksheet, national: pd.DataFrame, commentary: Mapping[str, str] | None = None) -> None:
     force_name = force_of(national)
     force_code = national["force_code"].iloc[0] if "force_code" in national.columns else None
     quarter_end = pd.Timestamp(single_value(national, "quarter_end", "national"))
@@ -236,7 +251,11 @@ def _national_sheet(sheet: Worksheet, national: pd.DataFrame) -> None:
     _put(sheet, 4, 1, "Latest 12 months: the 12 complete months to the quarter end, less each source's reporting "
                       "lag (see Notes)")
     header_row = 6
-    _header(sheet, header_row, NATIONAL_HEADERS, NATIONAL_WIDTHS)
+    headers, widths = NATIONAL_HEADERS, NATIONAL_WIDTHS
+    if commentary:
+        # the statement's paragraph beside its measure, so the sheet reads like the paper
+        headers, widths = (*headers, "Commentary"), (*widths, COMMENTARY_WIDTH)
+    _header(sheet, header_row, headers, widths)
 
     row, previous_priority = header_row, None
     for record in in_board_order(national).to_dict("records"):
@@ -255,6 +274,8 @@ def _national_sheet(sheet: Worksheet, national: pd.DataFrame) -> None:
             _put(sheet, row, 9, record.get("england_wales_pct_change"), SIGNED_PERCENT_FORMAT),
             _put(sheet, row, 10, record.get("quality_flags") or None),
         ]
+        if commentary:
+            cells.append(_put(sheet, row, 11, commentary.get(record["measure_id"])))
         for cell in cells:
             cell.alignment = WRAP
             if not_comparable_reason(record) is not None:
@@ -271,7 +292,7 @@ def _national_sheet(sheet: Worksheet, national: pd.DataFrame) -> None:
                                                "Worsening": (RED_FILL, RED_FONT),
                                                "Stable": (NEUTRAL_FILL, NEUTRAL_FONT)})
     if row > header_row:
-        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(NATIONAL_HEADERS))}{row}"
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{row}"
     _for_print(sheet)
 
 
@@ -306,6 +327,35 @@ def _kpi_sheet(sheet: Worksheet, kpis: pd.DataFrame, force_name: object, quarter
     if row > header_row:
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(KPI_HEADERS))}{row}"
     _for_print(sheet)
+
+
+def _cover_sheet(sheet: Worksheet, force_name: object, quarter_end: pd.Timestamp, sheets: Sequence[str],
+                 prepared: date | None) -> None:
+    """Force, quarter, date and contents, each sheet's name a link to it."""
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 100
+    _put(sheet, 1, 1, f"{force_name}").font = TITLE_FONT
+    _put(sheet, 2, 1, "Police and Crime Plan and National Crime and Policing Measures: quarterly "
+         "performance").font = BOLD
+    _put(sheet, 4, 1, "Quarter ending")
+    _put(sheet, 4, 2, f"{quarter_end.day} {quarter_end:%B %Y}")
+    row = 5
+    if prepared is not None:
+        _put(sheet, row, 1, "Prepared")
+        _put(sheet, row, 2, f"{prepared.day} {prepared:%B %Y}")
+        row += 1
+    _put(sheet, row, 1, "Status")
+    _put(sheet, row, 2, "Draft from the warehouse: every figure is taken from its marts")
+    row += 2
+    _put(sheet, row, 1, "Contents").font = BOLD
+    for name in sheets:
+        row += 1
+        cell = _put(sheet, row, 1, name)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1")  # a link inside the workbook
+        cell.style = "Hyperlink"
+        _put(sheet, row, 2, SHEET_CONTENTS.get(name)).alignment = WRAP
+    _for_print(sheet)
+    sheet.page_setup.fitToHeight = 1
 
 
 def _paper_sheet(sheet: Worksheet, figures: pd.DataFrame, force_name: object, quarter_end: pd.Timestamp) -> None:
@@ -515,9 +565,10 @@ def _save_reproducibly(workbook: Workbook, path: Path, stamp: datetime) -> None:
 
 
 def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame,
-                             notes: Mapping[str, str] | None = None, paper_figures: pd.DataFrame | None = None) -> None:
-    """Write the quarter's board workbook: National measures, PCP KPIs, Board paper figures (when any), Trends
-    and Notes.
+                             notes: Mapping[str, str] | None = None, paper_figures: pd.DataFrame | None = None,
+                             commentary: Mapping[str, str] | None = None, prepared: date | None = None) -> None:
+    """Write the quarter's board workbook: Cover, National measures, PCP KPIs, Board paper figures (when any),
+    Trends and Notes.
 
     national: marts.national_measures rows for one force and one quarter, with force_name (core.dim_force) and,
         optionally, display_order (core.dim_measure).
@@ -525,6 +576,8 @@ def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.
     monthly: marts.measure_monthly rows for the force up to the quarter's window end, optionally with measure_name.
     notes: extra key/value lines for the Notes sheet, in the order given.
     paper_figures: marts.board_paper_figures rows for the same force and quarter.
+    commentary: each measure's statement paragraph by measure_id (statement.measure_commentary), shown beside it.
+    prepared: the date the cover gives (none when not given).
     """
     if national.empty:
         raise ValueError("national: no rows for the workbook")
@@ -538,13 +591,15 @@ def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.
         raise ValueError("monthly: rows for more than one force")
 
     workbook = Workbook()
-    _national_sheet(workbook.active, national)
-    workbook.active.title = "National measures"
+    cover = workbook.active
+    cover.title = "Cover"
+    _national_sheet(workbook.create_sheet("National measures"), national, commentary)
     _kpi_sheet(workbook.create_sheet("PCP KPIs"), kpis, force_name, quarter_end)
     if paper_figures is not None and len(paper_figures):
         _paper_sheet(workbook.create_sheet("Board paper figures"), paper_figures, force_name, quarter_end)
     _trends_sheet(workbook.create_sheet("Trends"), monthly, national, force_name)
     _notes_sheet(workbook.create_sheet("Notes"), national, notes)
+    _cover_sheet(cover, force_name, quarter_end, workbook.sheetnames[1:], prepared)
 
     stamp = quarter_end.to_pydatetime().replace(hour=0, minute=0, second=0, microsecond=0)
     workbook.properties.creator = "policing-scorecard warehouse"
