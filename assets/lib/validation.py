@@ -10,7 +10,9 @@ from __future__ import annotations
 import copy
 import html
 import json
+import re
 import shutil
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -21,6 +23,11 @@ import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue
 
 SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
+# Great Expectations' plugins folder: custom_data_docs/styles holds the stylesheet the pages inline
+DATA_DOCS_PLUGINS = SUITES_DIR / "data_docs"
+# <link ...href="https://..."> and <script src="https://..."></script>: what a page would fetch from a CDN
+_REMOTE_ASSET = re.compile(r"""<link\b[^>]*\bhref=["']https?://[^>]*>|<script\b[^>]*\bsrc=["']https?://[^>]*>\s*</script>""",
+                           re.IGNORECASE)
 INDEX_COLUMNS = ["source_file", "source_row"]
 EXAMPLES_SHOWN = 5
 
@@ -107,7 +114,9 @@ def validate(
     )
 
     suite_json = load_suite(suite_name)
-    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults())
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(),
+                               plugins_directory=str(DATA_DOCS_PLUGINS))
+    started = time.time()
     actions = []
     if docs_dir is not None:
         config.stores["validation_results_store"] = {
@@ -164,6 +173,8 @@ def validate(
                 shutil.rmtree(kept, ignore_errors=True)
             run(f"{suite_name}_failures_page", dict(detail_json, name=f"{suite_name}_failures_page"), detail_format,
                 html_escaped(frame), docs=True)
+    if docs_dir is not None:
+        offline_pages(docs_dir, since=started)
     outcomes = []
     for item in results:
         meta = item.expectation_config.meta
@@ -193,6 +204,22 @@ def validate(
     return outcomes
 
 
+def offline_pages(docs_dir: Path, since: float = 0.0) -> int:
+    """Take the CDN stylesheets and scripts out of the Data Docs pages written since `since` (epoch seconds), so a
+    page opens complete on a machine or network that cannot reach them: the project's stylesheet
+    (expectations/data_docs) is inlined in each page instead. Returns the pages changed."""
+    changed = 0
+    for page in docs_dir.rglob("*.html"):
+        if page.stat().st_mtime < since - 1:
+            continue
+        text = page.read_text(encoding="utf-8")
+        offline = _REMOTE_ASSET.sub("", text)
+        if offline != text:
+            page.write_text(offline, encoding="utf-8")
+            changed += 1
+    return changed
+
+
 def map_text(frame: pd.DataFrame, transform: Callable[[str], str]) -> pd.DataFrame:
     """A copy of the frame with `transform` applied to every text value (other values untouched): how a
     frame is made safe for a page (HTML-escaped) or a spreadsheet (formula text neutralised)."""
@@ -219,8 +246,9 @@ def docs_metadata(docs_dir: Path, suite_name: str) -> dict[str, MetadataValue]:
     page = latest_docs_page(docs_dir, suite_name)
     if page is None:
         return {}
+    # browsers will not open a file:// link from the UI's http:// page: the path is there to copy as well
     return {"data_docs": MetadataValue.url(page.as_uri()), "data_docs_index": MetadataValue.url(
-        (docs_dir / "index.html").as_uri())}
+        (docs_dir / "index.html").as_uri()), "data_docs_path": MetadataValue.path(str(page))}
 
 
 def check_results(
@@ -255,9 +283,30 @@ def check_results(
                 "rows_failing": outcome.unexpected_count,
                 "rows_failing_by_file": MetadataValue.json(outcome.rows_failing_by_file),
                 "files_quarantined": MetadataValue.json(sorted(set(quarantined) - {"*"})),
+                **({} if outcome.success else {"failures": MetadataValue.md(failures_markdown(outcome))}),
             },
         ))
     return results
+
+
+def _markdown_cell(text: object) -> str:
+    # a delivered value must not break the table (|, line ends) nor be read as markup (<, >)
+    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def failures_markdown(outcome: ExpectationOutcome) -> str:
+    """A failed expectation as a Markdown table for the check's page in the Dagster UI: each failing file, its
+    rows failing and the first of them, so the data engineer need not open the Data Docs."""
+    if outcome.error:
+        return f"**{outcome.check_name}** could not run: {_markdown_cell(outcome.error)}"
+    lines = ["| File | Rows failing | First failing rows |", "|---|---|---|"]
+    for name in outcome.failing_files:
+        examples = [e.removeprefix(f"{name} ") for e in outcome.examples_by_file.get(name, [])]
+        lines.append(f"| {_markdown_cell(name)} | {outcome.rows_failing_by_file[name]:,} | "
+                     f"{'; '.join(_markdown_cell(e) for e in examples)} |")
+    if not outcome.failing_files:
+        lines.append(f"| (the whole delivery) | {outcome.unexpected_count:,} | |")
+    return "\n".join([*lines, "", f"Rule: {_markdown_cell(outcome.rule)}"])
 
 
 def merge_outcomes(runs: Sequence[Sequence[ExpectationOutcome]]) -> list[ExpectationOutcome]:
