@@ -146,7 +146,8 @@ def same(cell_value: object, frame_value: object) -> bool:
 
 
 def test_sheets_in_board_order(workbook_path: Path) -> None:
-    assert load_workbook(workbook_path).sheetnames == ["Cover", "National measures", "PCP KPIs", "Trends", "Notes"]
+    assert load_workbook(workbook_path).sheetnames == ["Cover", "National measures", "PCP KPIs", "Trends", "Trend data",
+                                                       "Notes"]
 
 
 def test_national_sheet_figures_equal_the_frame(workbook_path: Path, national: pd.DataFrame) -> None:
@@ -258,8 +259,9 @@ def test_kpi_sheet_figures_equal_the_frame(workbook_path: Path, kpis: pd.DataFra
 
 def test_trends_has_one_line_chart_per_measure_over_the_sheet_data(workbook_path: Path,
                                                                   monthly: pd.DataFrame) -> None:
-    sheet = load_workbook(workbook_path)["Trends"]
-    headers, rows = table(sheet, "Month")
+    book = load_workbook(workbook_path)
+    data = book["Trend data"]
+    headers, rows = table(data, "Month")
     names = list(dict.fromkeys(monthly["measure_name"]))
     assert headers == ["Month", *names]
     expected = monthly.pivot(index="month", columns="measure_name", values="value")
@@ -268,17 +270,37 @@ def test_trends_has_one_line_chart_per_measure_over_the_sheet_data(workbook_path
         for name, cell in zip(names, row[1:], strict=True):
             assert same(cell.value, expected.loc[pd.Timestamp(row[0].value), name])
 
-    charts = sheet._charts
+    charts = book["Trends"]._charts
     assert len(charts) == len(names)
     assert all(isinstance(chart, LineChart) and len(chart.series) == 1 for chart in charts)
-    top = header_row(sheet, "Month")
+    top = header_row(data, "Month")
     plotted = sorted(chart.series[0].val.numRef.f for chart in charts)
-    columns = [sheet.cell(row=top, column=index).column_letter for index in range(2, len(names) + 2)]
-    assert plotted == sorted(f"'Trends'!${letter}${top + 1}:${letter}${top + len(rows)}" for letter in columns)
-    # a grid: three charts a row, nothing overlapping
-    anchors = {(chart.anchor._from.row, chart.anchor._from.col) for chart in charts}
-    assert len(anchors) == len(charts)
-    assert len({col for _, col in anchors}) == 3
+    columns = [data.cell(row=top, column=index).column_letter for index in range(2, len(names) + 2)]
+    assert plotted == sorted(f"'Trend data'!${letter}${top + 1}:${letter}${top + len(rows)}" for letter in columns)
+    # one chart a row, two to a page, nothing overlapping
+    anchors = [(chart.anchor._from.row, chart.anchor._from.col) for chart in charts]
+    assert len(set(anchors)) == len(charts) and {col for _, col in anchors} == {0}
+
+
+def test_trend_charts_draw_the_spc_centre_line_and_limits(tmp_path: Path, national: pd.DataFrame,
+                                                          kpis: pd.DataFrame, monthly: pd.DataFrame) -> None:
+    # an XmR chart for homicide only: centre 4.4, limits 0 and 10.1 in every month
+    homicide = monthly[monthly["measure_id"] == "homicide"]
+    spc = pd.DataFrame({"force_code": FORCE, "measure_id": "homicide", "month": homicide["month"],
+                        "value": homicide["value"], "centre": 4.4, "lower_limit": 0.0, "upper_limit": 10.1,
+                        "signal": False, "rule": None})
+    path = tmp_path / "scorecard.xlsx"
+    write_scorecard_workbook(path, national, kpis, monthly, spc=spc)
+    book = load_workbook(path)
+    headers, rows = table(book["Trend data"], "Month")
+    column = headers.index("Homicide")
+    assert headers[column + 1:column + 4] == ["Homicide: centre", "Homicide: lower limit", "Homicide: upper limit"]
+    assert {tuple(cell.value for cell in row[column + 1:column + 4]) for row in rows} == {(4.4, 0, 10.1)}
+    by_title = {chart.title.tx.rich.p[0].r[0].t: chart for chart in book["Trends"]._charts}
+    assert len(by_title["Homicide"].series) == 4
+    assert [s.graphicalProperties.line.prstDash for s in by_title["Homicide"].series] == [
+        "solid", "dash", "sysDot", "sysDot"]
+    assert len(by_title["Firearm discharges"].series) == 1  # no chart in the mart: no limits invented
 
 
 def test_notes_explain_flags_and_carry_the_callers_notes(workbook_path: Path) -> None:
@@ -459,21 +481,26 @@ def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_page_numbers(work
 
 def test_no_trend_chart_is_cut_by_a_page_break(tmp_path: Path, national: pd.DataFrame, kpis: pd.DataFrame,
                                                monthly: pd.DataFrame) -> None:
-    # twelve measures: four rows of charts, more than one A4 page holds
+    # twelve measures: twelve charts, two to a page
     many = pd.concat([monthly.assign(measure_id=f"m{i}", measure_name=f"Measure {i}") for i in range(12)])
     path = tmp_path / "many.xlsx"
     write_scorecard_workbook(path, national, kpis, many)
     sheet = load_workbook(path)["Trends"]
     breaks = sorted(b.id for b in sheet.row_breaks.brk)  # a break after row id: the next page starts at id + 1
-    assert breaks, "four rows of charts need more than one page"
+    assert len(breaks) == 5, "twelve charts, two to a page: six pages"
     default_row_cm = 15 / 72 * 2.54  # 15 points a row
+    printable_cm = 21.0 - 2 * 0.6 * 2.54  # A4 landscape less the top and bottom margins
+    pages = list(zip([0, *breaks], [*breaks, 10_000], strict=True))
     for chart in sheet._charts:
         top = chart.anchor._from.row + 1  # 1-based row of the chart's top edge
-        bottom = top + math.ceil(chart.height / default_row_cm)
+        height_cm = chart.anchor.ext.height / 360_000  # EMU; openpyxl does not read width and height back
+        bottom = top + math.ceil(height_cm / default_row_cm)
         assert not [b for b in breaks if top <= b < bottom], (top, bottom, breaks)
-    # the table of figures starts on a page of its own, after the last chart
-    last_chart_bottom = max(c.anchor._from.row + 1 + math.ceil(c.height / default_row_cm) for c in sheet._charts)
-    assert last_chart_bottom - 1 <= max(breaks) < header_row(sheet, "Month")
+    # each page's rows fit its height at 100%: Excel would otherwise add a break of its own inside a chart
+    for first, last in pages[:-1]:
+        assert (last - first) * default_row_cm <= printable_cm, (first, last)
+    per_page = [sum(first < c.anchor._from.row + 1 <= last for c in sheet._charts) for first, last in pages]
+    assert per_page == [2, 2, 2, 2, 2, 2]
 
 
 def paper_figure(section: str, order: int, figure_id: str, label: str, value: float | None, unit: str = "count",
@@ -530,7 +557,8 @@ def test_paper_sheet_gives_a_change_only_between_complete_periods(tmp_path: Path
     path = tmp_path / "scorecard.xlsx"
     write_scorecard_workbook(path, national, kpis, monthly, paper_figures=paper_figures)
     book = load_workbook(path)
-    assert book.sheetnames == ["Cover", "National measures", "PCP KPIs", "Board paper figures", "Trends", "Notes"]
+    assert book.sheetnames == ["Cover", "National measures", "PCP KPIs", "Board paper figures", "Trends", "Trend data",
+                               "Notes"]
     headers, rows = table(book["Board paper figures"], "Section")
     assert headers == ["Section", "Figure", "Period", "Value", "Set against", "Comparison", "Change", "Quoted in",
                        "Quality flags"]
@@ -593,9 +621,9 @@ def test_cover_gives_force_quarter_date_and_linked_contents(tmp_path: Path, nati
     assert (cells["Quarter ending"], cells["Prepared"]) == ("31 March 2022", "10 May 2022")
     contents = [row[0] for row in cover.iter_rows(min_row=header_row(cover, "Contents") + 1, max_col=1)
                 if row[0].value]
-    assert [cell.value for cell in contents] == ["National measures", "PCP KPIs", "Trends", "Notes"]
+    assert [cell.value for cell in contents] == ["National measures", "PCP KPIs", "Trends", "Trend data", "Notes"]
     assert [cell.hyperlink.location for cell in contents] == [
-        "'National measures'!A1", "'PCP KPIs'!A1", "'Trends'!A1", "'Notes'!A1"]
+        "'National measures'!A1", "'PCP KPIs'!A1", "'Trends'!A1", "'Trend data'!A1", "'Notes'!A1"]
 
 
 def test_commentary_sits_beside_its_measure(tmp_path: Path, national: pd.DataFrame, kpis: pd.DataFrame,

@@ -99,7 +99,7 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
         exports.path.mkdir(parents=True, exist_ok=True)
         # the cover's date is the day the figures were written: a document is rewritten only when they change
         write_scorecard_workbook(workbook, measures, by_force_quarter["kpis"], monthly,
-                                 paper_figures=by_force_quarter["paper"], prepared=date.today(),
+                                 paper_figures=by_force_quarter["paper"], prepared=date.today(), spc=spc,
                                  commentary=measure_commentary(measures, by_force_quarter["breakdowns"], spc, monthly))
         text = draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly,
                                paper_figures=by_force_quarter["paper"])

@@ -4,7 +4,6 @@ laid out to print. A pure function of the mart frames passed in (no Dagster, no 
 from __future__ import annotations
 
 import io
-import math
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -121,7 +120,8 @@ SHEET_CONTENTS = {
                          "2019, with the commentary of the draft statement",
     "PCP KPIs": "The Police and Crime Plan KPIs against their targets",
     "Board paper figures": "The paper's other figures: firearms, drugs, fraud, shares, recruitment",
-    "Trends": "A monthly chart of each measure, and the figures charted",
+    "Trends": "A monthly chart of each measure, with its statistical process control limits",
+    "Trend data": "The monthly figures the charts plot, with each chart's centre line and limits",
     "Notes": "Definitions, sources, the months behind each figure and data quality",
 }
 
@@ -153,21 +153,20 @@ QUALITY_FLAG_MEANINGS = {
 }
 
 
-CHART_WIDTH_CM, CHART_HEIGHT_CM = 15.0, 7.5
-
-
-CHARTS_PER_ROW = 3
+# two charts to an A4 landscape page, each the page's width: 9 columns of TRENDS_COLUMN_WIDTH (about 2.7 cm)
+# across, 15 rows of default height (0.53 cm) down with a row's gap, so two charts and the title rows take
+# 16.9 cm of the page's 18 cm between margins at 100%
+CHART_WIDTH_CM, CHART_HEIGHT_CM = 24.0, 7.4
 
 
 TRENDS_COLUMN_WIDTH = 14
 
 
-TRENDS_CHART_ROWS = 16  # rows of default height a chart of CHART_HEIGHT_CM covers, plus a gap
+TRENDS_CHART_ROWS = 15  # rows of default height a chart of CHART_HEIGHT_CM covers, plus a gap
 
 
-# three rows of charts fill an A4 landscape page at the scale that fits CHARTS_PER_ROW charts across
-CHART_ROWS_PER_PAGE = 3
-TRENDS_CHART_COLUMNS = 6  # columns of TRENDS_COLUMN_WIDTH a chart of CHART_WIDTH_CM covers, plus a gap
+CHART_ROWS_PER_PAGE = 2
+TRENDS_CHART_COLUMNS = 9  # columns of TRENDS_COLUMN_WIDTH a chart of CHART_WIDTH_CM covers
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None) -> Cell:
@@ -424,42 +423,85 @@ def _monthly_wide(monthly: pd.DataFrame, national: pd.DataFrame) -> tuple[pd.Dat
     return wide, {measure: str(labels.get(measure, measure)) for measure in ordered_ids}
 
 
-def _trends_sheet(sheet: Worksheet, monthly: pd.DataFrame, national: pd.DataFrame, force_name: object) -> None:
+def _spc_wide(spc: pd.DataFrame | None, months: pd.Index, measures: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Per measure, the XmR chart's centre line and natural process limits by month (marts.measure_spc), on the
+    months of the trend table; measures without a chart are left out."""
+    if spc is None or spc.empty:
+        return {}
+    frame = spc.assign(month=pd.to_datetime(spc["month"]))
+    limits = {}
+    for measure in measures:
+        rows = frame[frame["measure_id"] == measure]
+        if len(rows) and rows["centre"].notna().any():
+            limits[measure] = (rows.set_index("month")[["centre", "lower_limit", "upper_limit"]]
+                               .groupby(level=0).first().reindex(months))
+    return limits
+
+
+def _trend_data_sheet(sheet: Worksheet, wide: pd.DataFrame, labels: Mapping[str, str], units: Mapping[str, object],
+                      limits: Mapping[str, pd.DataFrame], force_name: object) -> dict[str, dict[str, int]]:
+    """The figures the Trends charts plot: months down; each measure's value, then (where it has an XmR chart)
+    its centre line and lower and upper limits. Returns each measure's column of each series."""
+    _put(sheet, 1, 1, f"{force_name}: the monthly figures charted").font = TITLE_FONT
+    header_row = 3
+    _put(sheet, header_row, 1, "Month").font = BOLD
+    sheet.column_dimensions["A"].width = 12
+    columns: dict[str, dict[str, int]] = {}
+    column = 2
+    for measure, label in labels.items():
+        series = {"value": label}
+        if measure in limits:
+            series.update({"centre": f"{label}: centre", "lower_limit": f"{label}: lower limit",
+                           "upper_limit": f"{label}: upper limit"})
+        columns[measure] = {}
+        for key, title in series.items():
+            cell = _put(sheet, header_row, column, title)
+            cell.font, cell.alignment = BOLD, WRAP
+            sheet.column_dimensions[get_column_letter(column)].width = TRENDS_COLUMN_WIDTH
+            level = _unit_formats(units.get(measure))[0]
+            values = wide[measure] if key == "value" else limits[measure][key]
+            for offset, value in enumerate(values, start=1):
+                _put(sheet, header_row + offset, column, value, level)
+            columns[measure][key] = column
+            column += 1
+    for offset, month in enumerate(wide.index, start=1):
+        _put(sheet, header_row + offset, 1, month.date(), MONTH_FORMAT)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    _for_print(sheet)
+    return columns
+
+
+# how each XmR series is drawn: the measure solid, the centre line dashed, the limits dotted
+SERIES_LINES = {"value": ("1F3864", "solid", 22000), "centre": ("7F7F7F", "dash", 12700),
+                "lower_limit": ("C00000", "sysDot", 12700), "upper_limit": ("C00000", "sysDot", 12700)}
+
+
+def _trends_sheet(sheet: Worksheet, data: Worksheet, monthly: pd.DataFrame, national: pd.DataFrame,
+                  force_name: object, spc: pd.DataFrame | None = None) -> None:
+    """A chart per measure, two to an A4 page: the monthly value and, where the measure has one, its XmR chart's
+    centre line and natural process limits (marts.measure_spc). The figures are on the Trend data sheet."""
     wide, labels = _monthly_wide(monthly, national)
     units = dict(zip(national["measure_id"], national["unit"], strict=True)) if "unit" in national.columns else {}
+    limits = _spc_wide(spc, wide.index, list(labels))
     _put(sheet, 1, 1, f"{force_name}: monthly trends").font = TITLE_FONT
-    _put(sheet, 2, 1, "One chart per measure; the figures the charts plot are in the table below the charts.")
-
-    chart_rows = max(1, math.ceil(len(labels) / CHARTS_PER_ROW))
-    data_title_row = 3 + chart_rows * TRENDS_CHART_ROWS + 1
-    header_row = data_title_row + 1
-    _put(sheet, data_title_row, 1, "Monthly values").font = BOLD
-    _put(sheet, header_row, 1, "Month").font = BOLD
-    for column, measure in enumerate(labels, start=2):
-        cell = _put(sheet, header_row, column, labels[measure])
-        cell.font, cell.alignment = BOLD, WRAP
-    for offset, (month, values) in enumerate(wide.iterrows(), start=1):
-        _put(sheet, header_row + offset, 1, month.date(), MONTH_FORMAT)
-        for column, measure in enumerate(labels, start=2):
-            _put(sheet, header_row + offset, column, values[measure], _unit_formats(units.get(measure))[0])
-    last_row = header_row + len(wide)
-    for column in range(1, max(len(labels) + 1, CHARTS_PER_ROW * TRENDS_CHART_COLUMNS) + 1):
+    _put(sheet, 2, 1, "One chart per measure, with the centre line (dashed) and natural process limits (dotted) of "
+         "its statistical process control chart where it has one; the figures are on the Trend data sheet.")
+    columns = _trend_data_sheet(data, wide, labels, units, limits, force_name)
+    for column in range(1, TRENDS_CHART_COLUMNS + 1):
         sheet.column_dimensions[get_column_letter(column)].width = TRENDS_COLUMN_WIDTH
-    # a chart is never cut by a page: a page holds CHART_ROWS_PER_PAGE rows of charts, and the table of
-    # figures starts on a page of its own
-    for chart_row in range(CHART_ROWS_PER_PAGE, chart_rows, CHART_ROWS_PER_PAGE):
+    # a chart is never cut by a page: a page holds CHART_ROWS_PER_PAGE charts
+    for chart_row in range(CHART_ROWS_PER_PAGE, len(labels), CHART_ROWS_PER_PAGE):
         sheet.row_breaks.append(Break(id=2 + chart_row * TRENDS_CHART_ROWS))
-    sheet.row_breaks.append(Break(id=data_title_row - 1))
     _for_print(sheet)
-
-    if last_row == header_row:
+    if wide.empty:
         return
-    months = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last_row)
+    header_row, last_row = 3, 3 + len(wide)
+    months = Reference(data, min_col=1, min_row=header_row + 1, max_row=last_row)
     for index, measure in enumerate(labels):
         chart = LineChart()
         chart.title = labels[measure]
         chart.style = 2
-        chart.legend = None
         chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
         chart.y_axis.number_format = _unit_formats(units.get(measure))[0]
         chart.x_axis = DateAxis(crossAx=100)
@@ -470,13 +512,22 @@ def _trends_sheet(sheet: Worksheet, monthly: pd.DataFrame, national: pd.DataFram
         # openpyxl 3.1 writes axes as deleted unless told otherwise, and current Excel then hides them
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-        chart.add_data(Reference(sheet, min_col=index + 2, min_row=header_row, max_row=last_row),
-                       titles_from_data=True)
+        for key, column in columns[measure].items():
+            chart.add_data(Reference(data, min_col=column, min_row=header_row, max_row=last_row),
+                           titles_from_data=True)
+            series = chart.series[-1]
+            series.smooth = False
+            colour, dash, width = SERIES_LINES[key]
+            series.graphicalProperties.line.solidFill = colour
+            series.graphicalProperties.line.dashStyle = dash
+            series.graphicalProperties.line.width = width
         chart.set_categories(months)
-        chart.series[0].smooth = False
-        anchor_column = 1 + (index % CHARTS_PER_ROW) * TRENDS_CHART_COLUMNS
-        anchor_row = 3 + (index // CHARTS_PER_ROW) * TRENDS_CHART_ROWS
-        sheet.add_chart(chart, f"{get_column_letter(anchor_column)}{anchor_row}")
+        # a legend only where there is more than the measure's own line to tell apart, below the plot
+        if len(columns[measure]) > 1:
+            chart.legend.position = "b"
+        else:
+            chart.legend = None
+        sheet.add_chart(chart, f"A{3 + index * TRENDS_CHART_ROWS}")
 
 
 def _notes_sheet(sheet: Worksheet, national: pd.DataFrame, notes: Mapping[str, str] | None) -> None:
@@ -566,9 +617,10 @@ def _save_reproducibly(workbook: Workbook, path: Path, stamp: datetime) -> None:
 
 def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame,
                              notes: Mapping[str, str] | None = None, paper_figures: pd.DataFrame | None = None,
-                             commentary: Mapping[str, str] | None = None, prepared: date | None = None) -> None:
+                             commentary: Mapping[str, str] | None = None, prepared: date | None = None,
+                             spc: pd.DataFrame | None = None) -> None:
     """Write the quarter's board workbook: Cover, National measures, PCP KPIs, Board paper figures (when any),
-    Trends and Notes.
+    Trends, Trend data and Notes.
 
     national: marts.national_measures rows for one force and one quarter, with force_name (core.dim_force) and,
         optionally, display_order (core.dim_measure).
@@ -578,6 +630,8 @@ def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.
     paper_figures: marts.board_paper_figures rows for the same force and quarter.
     commentary: each measure's statement paragraph by measure_id (statement.measure_commentary), shown beside it.
     prepared: the date the cover gives (none when not given).
+    spc: marts.measure_spc rows of the force up to the window end: each trend chart then draws its XmR centre line
+        and limits.
     """
     if national.empty:
         raise ValueError("national: no rows for the workbook")
@@ -597,7 +651,8 @@ def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.
     _kpi_sheet(workbook.create_sheet("PCP KPIs"), kpis, force_name, quarter_end)
     if paper_figures is not None and len(paper_figures):
         _paper_sheet(workbook.create_sheet("Board paper figures"), paper_figures, force_name, quarter_end)
-    _trends_sheet(workbook.create_sheet("Trends"), monthly, national, force_name)
+    _trends_sheet(workbook.create_sheet("Trends"), workbook.create_sheet("Trend data"), monthly, national,
+                  force_name, spc)
     _notes_sheet(workbook.create_sheet("Notes"), national, notes)
     _cover_sheet(cover, force_name, quarter_end, workbook.sheetnames[1:], prepared)
 
