@@ -46,13 +46,19 @@ case "$command" in
         setup; sample; exec "$VENV/bin/python" -m pipelines.main --publish-quarter "$quarter" "$@" ;;
     test)
         setup
-        # the browser test drives the Dagster UI in Debian's Chromium (not a browser download)
-        if ! command -v chromium >/dev/null 2>&1; then
+        # the browser test drives the Dagster UI in Debian's Chromium (not a browser download); the print test
+        # renders the workbook to PDF with Debian's LibreOffice (calc, without the GUI)
+        if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then
             if [ "$(id -u)" = 0 ]; then
-                echo "installing Debian's chromium for the browser test"
-                apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+                echo "installing Debian's chromium and libreoffice-calc-nogui for the browser and print tests"
+                apt-get update -qq
+                command -v chromium >/dev/null 2>&1 || \
+                    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+                command -v soffice >/dev/null 2>&1 || \
+                    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+                        libreoffice-calc-nogui >/dev/null
             else
-                echo "the browser test needs Debian's chromium: sudo apt-get install chromium" >&2
+                echo "the browser and print tests need: sudo apt-get install chromium libreoffice-calc-nogui" >&2
             fi
         fi
         exec "$VENV/bin/python" -m pytest "$@" ;;

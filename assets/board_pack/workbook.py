@@ -485,8 +485,8 @@ def _trends_sheet(sheet: Worksheet, data: Worksheet, monthly: pd.DataFrame, nati
     units = dict(zip(national["measure_id"], national["unit"], strict=True)) if "unit" in national.columns else {}
     limits = _spc_wide(spc, wide.index, list(labels))
     _put(sheet, 1, 1, f"{force_name}: monthly trends").font = TITLE_FONT
-    _put(sheet, 2, 1, "One chart per measure, with the centre line (dashed) and natural process limits (dotted) of "
-         "its statistical process control chart where it has one; the figures are on the Trend data sheet.")
+    _put(sheet, 2, 1, "Dashed: the centre line; dotted: the natural process limits of the measure's SPC chart. "
+         "Figures: the Trend data sheet.")
     columns = _trend_data_sheet(data, wide, labels, units, limits, force_name)
     for column in range(1, TRENDS_CHART_COLUMNS + 1):
         sheet.column_dimensions[get_column_letter(column)].width = TRENDS_COLUMN_WIDTH
@@ -494,6 +494,8 @@ def _trends_sheet(sheet: Worksheet, data: Worksheet, monthly: pd.DataFrame, nati
     for chart_row in range(CHART_ROWS_PER_PAGE, len(labels), CHART_ROWS_PER_PAGE):
         sheet.row_breaks.append(Break(id=2 + chart_row * TRENDS_CHART_ROWS))
     _for_print(sheet)
+    # the charts' columns only: the subtitle's overflow must not widen the page and shrink the charts
+    sheet.print_area = f"A1:{get_column_letter(TRENDS_CHART_COLUMNS)}{2 + max(1, len(labels)) * TRENDS_CHART_ROWS}"
     if wide.empty:
         return
     header_row, last_row = 3, 3 + len(wide)
