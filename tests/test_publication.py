@@ -136,3 +136,79 @@ def test_board_documents_are_rewritten_only_where_figures_changed(pipeline):
     assert after["statement-2021-Q1.md"] == written["statement-2021-Q1.md"]
     assert after["scorecard-2021-Q2.xlsx"] > written["scorecard-2021-Q2.xlsx"]
     assert after["statement-2021-Q2.md"] > written["statement-2021-Q2.md"]
+
+
+def _published_with_token(path: Path, token: str | None) -> Path:
+    import duckdb
+
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("create schema meta")
+        if token:
+            conn.execute("create table meta.publication as select ? as token, now() as published_at", [token])
+    return path
+
+
+def _pending(exports: Path, documents: dict[str, str], token: str | None, freeze: str | None = None) -> None:
+    from assets.board_pack.pending import write_commit_record
+
+    folder = exports / ".pending"
+    folder.mkdir(parents=True)
+    for name, text in documents.items():
+        (folder / name).write_text(text)
+    if token:
+        write_commit_record(exports, token, freeze)
+
+
+def test_documents_follow_the_warehouse_they_were_written_from(tmp_path):
+    from assets.board_pack.pending import settle_pending
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "statement-2021-Q1.md").write_text("old")
+    frozen = []
+    # the warehouse carrying the documents' token was published: they move in, fingerprints with them
+    published = _published_with_token(tmp_path / "a.duckdb", "t1")
+    _pending(exports, {"statement-2021-Q1.md": "new", ".fingerprints.json": "{}"}, "t1", freeze="2021-03-31")
+    outcome = settle_pending(exports, published, lambda quarter: frozen.append(quarter) or ["x"])
+    assert (exports / "statement-2021-Q1.md").read_text() == "new"
+    assert outcome == {"moved": ["statement-2021-Q1.md", ".fingerprints.json"], "discarded": [], "frozen": ["x"]}
+    assert frozen == ["2021-03-31"] and not (exports / ".pending").exists()
+
+
+def test_documents_of_a_publication_that_never_happened_are_discarded(tmp_path):
+    from assets.board_pack.pending import settle_pending
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "statement-2021-Q1.md").write_text("old")
+    published = _published_with_token(tmp_path / "a.duckdb", "t0")  # the previous publication
+    for token in ("t1", None):  # a commit record the warehouse does not carry; no commit record at all
+        _pending(exports, {"statement-2021-Q1.md": "new"}, token, freeze="2021-03-31")
+        outcome = settle_pending(exports, published, lambda quarter: ["never"])
+        assert outcome == {"moved": [], "discarded": ["statement-2021-Q1.md"], "frozen": []}
+        assert (exports / "statement-2021-Q1.md").read_text() == "old" and not (exports / ".pending").exists()
+
+
+def test_a_failed_publication_leaves_documents_and_warehouse_together(pipeline, monkeypatch):
+    from assets.lib.resources import Warehouse
+
+    quarter(pipeline)
+    assert pipeline.run().problems == []
+    statement = pipeline.exports / "statement-2021-Q1.md"
+    before_text, before_tables = statement.read_text(), pipeline.table_checksums()
+    assert "9 robberies" in before_text  # three robberies a month
+    write_extract(pipeline.landing, "2021-02", [crime("2021-02/9", "2021-02-09", "34B")])  # 3 robberies -> 1
+
+    def disk_full(self):
+        raise OSError(28, "publication failed, the published warehouse is unchanged: the disk is full")
+
+    monkeypatch.setattr(Warehouse, "publish", disk_full)
+    assert pipeline.run().problems  # the run fails at publication
+    assert statement.read_text() == before_text  # the documents stay with the warehouse they came from
+    assert pipeline.table_checksums() == before_tables
+    monkeypatch.undo()
+    assert pipeline.run().problems == []  # the next run, with no manual step
+    assert "7 robberies" in statement.read_text()
+    assert pipeline.query("select value from marts.national_measures where measure_id = 'robbery' and "
+                          "quarter_end = '2021-03-31'") == [(7.0,)]
+    assert not (pipeline.exports / ".pending").exists()

@@ -12,9 +12,11 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from dagster import AssetKey, Config, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, MetadataValue, asset
 
 from assets.board_pack.charts import trend_chart_png
+from assets.board_pack.pending import pending_dir, settle_pending
+from assets.board_pack.publication import freeze_documents
 from assets.board_pack.statement import draft_statement, measure_commentary
 from assets.board_pack.statement_docx import write_statement_docx
 from assets.board_pack.workbook import write_scorecard_workbook
@@ -62,8 +64,16 @@ class DocumentsConfig(Config):
        "PCP KPIs with RAG status, trend charts, notes) and `exports/statement-<YYYY>-Q<n>.md` (one paragraph per "
        "measure, every number from the marts), and the same statement as `statement-<YYYY>-Q<n>.docx` (numbered "
        "paragraphs, ready to paste into the board paper). A document is rewritten only when its figures or the "
-       "layout code changed (rewrite_all in the launchpad config rewrites them all).")
-def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: Exports) -> MaterializeResult:
+       "layout code changed (rewrite_all in the launchpad config rewrites them all). Documents are written to "
+       "`exports/.pending/` and moved in by published_warehouse with the warehouse they were written from.")
+def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig, warehouse: Warehouse,
+                        exports: Exports) -> MaterializeResult:
+    # an earlier run's documents are moved in if its warehouse was published, else thrown away
+    settled = settle_pending(exports.path, Path(warehouse.published),
+                             lambda quarter: freeze_documents(exports, quarter))
+    if settled["moved"] or settled["discarded"]:
+        context.log.info(f"earlier run's board documents: moved in {settled['moved']}, discarded "
+                         f"{settled['discarded']} (their publication never happened)")
     frames = _frames(warehouse)
     national = frames["national"]
     if national.empty:
@@ -72,6 +82,8 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
     written, unchanged = [], 0
     fingerprints_path = exports.path / FINGERPRINTS
     previous = json.loads(fingerprints_path.read_text(encoding="utf-8")) if fingerprints_path.exists() else {}
+    # what changed is written beside the published documents and moved in by the publication, with the warehouse
+    pending = pending_dir(exports.path)
     fingerprints = {}
     layout = _layout_version()
     for (force_code, quarter_end), measures in national.groupby(["force_code", "quarter_end"]):
@@ -96,19 +108,20 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
                 and statement.exists() and statement_docx.exists()):
             unchanged += 1
             continue
-        exports.path.mkdir(parents=True, exist_ok=True)
+        pending.mkdir(parents=True, exist_ok=True)
         # the cover's date is the day the figures were written: a document is rewritten only when they change
-        write_scorecard_workbook(workbook, measures, by_force_quarter["kpis"], monthly,
+        write_scorecard_workbook(pending / workbook.name, measures, by_force_quarter["kpis"], monthly,
                                  paper_figures=by_force_quarter["paper"], prepared=date.today(), spc=spc,
                                  commentary=measure_commentary(measures, by_force_quarter["breakdowns"], spc, monthly))
         text = draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly,
                                paper_figures=by_force_quarter["paper"])
-        statement.write_text(text, encoding="utf-8")
+        (pending / statement.name).write_text(text, encoding="utf-8")
         stamp = pd.Timestamp(quarter_end).to_pydatetime().replace(hour=0, minute=0, second=0, microsecond=0)
-        write_statement_docx(statement_docx, text, f"{measures['force_name'].iloc[0]}: statement, {label}", stamp)
+        write_statement_docx(pending / statement_docx.name, text, f"{measures['force_name'].iloc[0]}: statement, "
+                             f"{label}", stamp)
         written.append(workbook.name)
-    exports.path.mkdir(parents=True, exist_ok=True)
-    fingerprints_path.write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")
+    pending.mkdir(parents=True, exist_ok=True)
+    (pending / FINGERPRINTS).write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")
     latest = national[national["force_code"] == main_force]["quarter_end"].max()
     main_monthly = frames["monthly"][frames["monthly"]["force_code"] == main_force]
     latest_label = quarter_label(pd.Timestamp(latest))
@@ -117,8 +130,9 @@ def scorecard_workbooks(config: DocumentsConfig, warehouse: Warehouse, exports: 
         "workbooks_unchanged": unchanged,
         "written": MetadataValue.json(written),
         "latest_workbook": MetadataValue.path(str(exports.path / f"scorecard-{latest_label}.xlsx")),
-        "latest_statement": MetadataValue.md(
-            (exports.path / f"statement-{latest_label}.md").read_text(encoding="utf-8")),
+        "latest_statement": MetadataValue.md(next(
+            path for path in (pending / f"statement-{latest_label}.md", exports.path / f"statement-{latest_label}.md")
+            if path.exists()).read_text(encoding="utf-8")),
         "trend": png_metadata(trend_chart_png(main_monthly, TREND_MEASURES, f"Monthly trend, {main_force}",
                                               baseline=tuple(frames["baseline"].iloc[0]))),
     })

@@ -7,6 +7,7 @@ from datetime import date
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from assets.board_pack.pending import new_token, record_publication, settle_pending, write_commit_record
 from assets.lib.resources import Exports, Warehouse
 from assets.lib.sql import build_table, table_metadata
 
@@ -34,7 +35,9 @@ BOARD_QUARTER_TAG = "policing/quarter_end"
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse, exports: Exports) -> MaterializeResult:
     board_quarter = context.run.tags.get(BOARD_QUARTER_TAG)
+    token = new_token()
     with warehouse.transaction() as conn:
+        record_publication(conn, token)
         conn.execute("create schema if not exists snapshots")
         for table in FROZEN_TABLES:
             conn.execute(f"create table if not exists snapshots.{table} as "
@@ -54,9 +57,13 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse, ex
     if board_quarter and incomplete:
         context.log.warning(f"quarter ending {board_quarter} not frozen for {', '.join(incomplete)}: some measure "
                             "windows are incomplete (see quality_flags); current figures published only")
-    frozen_documents = _freeze_documents(exports, board_quarter) if board_quarter and complete and not incomplete \
-        else []
+    # two-phase: the documents' commit record names the token the warehouse carries, then the warehouse is swapped
+    # in, then the documents follow it (assets/board_pack/pending.py); a failure between them is settled by the
+    # next run, so the documents never run ahead of the warehouse nor stay behind it
+    write_commit_record(exports.path, token, board_quarter if board_quarter and complete and not incomplete else None)
     published = warehouse.publish()
+    frozen_documents = settle_pending(exports.path, published, lambda quarter: freeze_documents(exports, quarter))[
+        "frozen"]
     return MaterializeResult(metadata={
         "published": MetadataValue.path(str(published)),
         "board_quarter": board_quarter or "none (not a board publication: nothing frozen)",
@@ -89,7 +96,7 @@ def quarter_end_of(label: str) -> str:
     return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
 
 
-def _freeze_documents(exports: Exports, quarter_end: str) -> list[str]:
+def freeze_documents(exports: Exports, quarter_end: str) -> list[str]:
     """The board's workbook and statement for the quarter, kept as first published, never replaced."""
     end = date.fromisoformat(quarter_end)
     label = f"{end.year}-Q{(end.month - 1) // 3 + 1}"
