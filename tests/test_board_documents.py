@@ -641,3 +641,37 @@ def test_commentary_sits_beside_its_measure(tmp_path: Path, national: pd.DataFra
         "baseline, a 1.9% increase.")
     # the statement prints the same paragraph under the measure's bold name
     assert f"**Homicide.** {by_measure['Homicide']}" in draft_statement(national, breakdowns)
+
+
+def test_variation_column_gives_the_spc_verdict_of_each_measures_last_month(tmp_path: Path, national: pd.DataFrame,
+                                                                            kpis: pd.DataFrame,
+                                                                            monthly: pd.DataFrame) -> None:
+    from assets.board_pack.workbook import latest_variation
+
+    def points(measure_id: str, verdicts: dict[str, str]) -> list[dict]:
+        return [{"force_code": FORCE, "measure_id": measure_id, "month": pd.Timestamp(month), "value": 1.0,
+                 "centre": 1.0, "lower_limit": 0.0, "upper_limit": 2.0, "signal": verdict != "common_cause",
+                 "rule": None, "variation": verdict} for month, verdict in verdicts.items()]
+
+    spc = pd.DataFrame([
+        # homicide's window ends in March 2022: its March point counts, not February's
+        *points("homicide", {"2022-02-01": "common_cause", "2022-03-01": "special_cause_concern"}),
+        # HES lags a month: its window ends in February 2022
+        *points("hospital_admissions_sharp_object_u25", {"2022-02-01": "special_cause_improvement",
+                                                         "2022-03-01": "common_cause"}),
+        # a gap at the window's last month: no verdict, not the month before's
+        *points("firearm_discharges", {"2022-02-01": "special_cause_concern"}),
+    ])
+    variation = latest_variation(spc, national)
+    assert variation == {"homicide": "special_cause_concern",
+                         "hospital_admissions_sharp_object_u25": "special_cause_improvement",
+                         "firearm_discharges": "no_point"}
+    path = tmp_path / "scorecard.xlsx"
+    write_scorecard_workbook(path, national, kpis, monthly, variation=variation)
+    headers, rows = table(load_workbook(path)["National measures"], "Priority")
+    assert headers == [*NATIONAL_HEADERS, "Variation (SPC, latest month)"]
+    by_measure = {row[1].value: row[10].value for row in rows}
+    assert by_measure["Homicide"] == "Special cause: concern"
+    assert by_measure["Hospital admissions for assault by a sharp object, under 25"] == "Special cause: improvement"
+    assert by_measure["Firearm discharges"] == "No value for the month"
+    assert by_measure["Homicide"] != by_measure["Online crime as a share of all recorded crime"] == "No SPC chart"

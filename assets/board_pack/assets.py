@@ -19,7 +19,7 @@ from assets.board_pack.pending import pending_dir, settle_pending
 from assets.board_pack.publication import freeze_documents
 from assets.board_pack.statement import draft_statement, measure_commentary
 from assets.board_pack.statement_docx import write_statement_docx
-from assets.board_pack.workbook import write_scorecard_workbook
+from assets.board_pack.workbook import latest_variation, write_scorecard_workbook
 from assets.lib.resources import Exports, Warehouse
 
 TREND_MEASURES = ("homicide", "robbery", "burglary", "violence_with_injury", "knife_crime")
@@ -112,6 +112,7 @@ def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig,
         # the cover's date is the day the figures were written: a document is rewritten only when they change
         write_scorecard_workbook(pending / workbook.name, measures, by_force_quarter["kpis"], monthly,
                                  paper_figures=by_force_quarter["paper"], prepared=date.today(), spc=spc,
+                                 variation=latest_variation(spc, measures),
                                  commentary=measure_commentary(measures, by_force_quarter["breakdowns"], spc, monthly))
         text = draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly,
                                paper_figures=by_force_quarter["paper"])

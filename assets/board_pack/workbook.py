@@ -114,6 +114,12 @@ PAPER_WIDTHS = (20, 52, 22, 12, 18, 12, 22, 16, 34)
 COMMENTARY_WIDTH = 90
 
 
+# NHS "Making Data Count" variation of a measure's latest month, in words (marts.measure_spc.variation)
+VARIATION_WORDS = {"common_cause": "Common cause: no signal", "special_cause_concern": "Special cause: concern",
+                   "special_cause_improvement": "Special cause: improvement",
+                   "no_point": "No value for the month"}
+
+
 # What each sheet holds, for the cover's contents
 SHEET_CONTENTS = {
     "National measures": "The National Crime and Policing Measures: the latest 12 months against the year to June "
@@ -234,7 +240,8 @@ def _unit_formats(unit: object) -> tuple[str, str]:
     return COUNT_FORMAT, SIGNED_COUNT_FORMAT
 
 
-def _national_sheet(sheet: Worksheet, national: pd.DataFrame, commentary: Mapping[str, str] | None = None) -> None:
+def _national_sheet(sheet: Worksheet, national: pd.DataFrame, commentary: Mapping[str, str] | None = None,
+                    variation: Mapping[str, str] | None = None) -> None:
     force_name = force_of(national)
     force_code = national["force_code"].iloc[0] if "force_code" in national.columns else None
     quarter_end = pd.Timestamp(single_value(national, "quarter_end", "national"))
@@ -251,6 +258,9 @@ def _national_sheet(sheet: Worksheet, national: pd.DataFrame, commentary: Mappin
                       "lag (see Notes)")
     header_row = 6
     headers, widths = NATIONAL_HEADERS, NATIONAL_WIDTHS
+    if variation is not None:
+        # what the measure's SPC chart says of its latest month: the trend column of the table
+        headers, widths = (*headers, "Variation (SPC, latest month)"), (*widths, 18)
     if commentary:
         # the statement's paragraph beside its measure, so the sheet reads like the paper
         headers, widths = (*headers, "Commentary"), (*widths, COMMENTARY_WIDTH)
@@ -273,8 +283,12 @@ def _national_sheet(sheet: Worksheet, national: pd.DataFrame, commentary: Mappin
             _put(sheet, row, 9, record.get("england_wales_pct_change"), SIGNED_PERCENT_FORMAT),
             _put(sheet, row, 10, record.get("quality_flags") or None),
         ]
+        if variation is not None:
+            code = variation.get(record["measure_id"])
+            cells.append(_put(sheet, row, len(cells) + 1, VARIATION_WORDS.get(code, code) if code else
+                              "No SPC chart"))
         if commentary:
-            cells.append(_put(sheet, row, 11, commentary.get(record["measure_id"])))
+            cells.append(_put(sheet, row, len(cells) + 1, commentary.get(record["measure_id"])))
         for cell in cells:
             cell.alignment = WRAP
             if not_comparable_reason(record) is not None:
@@ -326,6 +340,20 @@ def _kpi_sheet(sheet: Worksheet, kpis: pd.DataFrame, force_name: object, quarter
     if row > header_row:
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(KPI_HEADERS))}{row}"
     _for_print(sheet)
+
+
+def latest_variation(spc: pd.DataFrame, national: pd.DataFrame) -> dict[str, str]:
+    """Each measure's SPC variation at the last month of its latest 12 months (marts.measure_spc), by measure_id:
+    'no_point' when its chart has no point that month (a gap); a measure without a chart is left out."""
+    if spc.empty:
+        return {}
+    ends = {m: pd.Timestamp(e).to_period("M").to_timestamp() for m, e in zip(national["measure_id"],
+                                                                              national["window_end"], strict=True)
+            if pd.notna(e)}
+    points = spc.assign(month=pd.to_datetime(spc["month"]))
+    latest = points[points["month"] == points["measure_id"].map(ends)]
+    return {**{measure: "no_point" for measure in points["measure_id"].unique()},
+            **dict(zip(latest["measure_id"], latest["variation"], strict=True))}
 
 
 def _cover_sheet(sheet: Worksheet, force_name: object, quarter_end: pd.Timestamp, sheets: Sequence[str],
@@ -620,7 +648,7 @@ def _save_reproducibly(workbook: Workbook, path: Path, stamp: datetime) -> None:
 def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame,
                              notes: Mapping[str, str] | None = None, paper_figures: pd.DataFrame | None = None,
                              commentary: Mapping[str, str] | None = None, prepared: date | None = None,
-                             spc: pd.DataFrame | None = None) -> None:
+                             spc: pd.DataFrame | None = None, variation: Mapping[str, str] | None = None) -> None:
     """Write the quarter's board workbook: Cover, National measures, PCP KPIs, Board paper figures (when any),
     Trends, Trend data and Notes.
 
@@ -634,6 +662,7 @@ def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.
     prepared: the date the cover gives (none when not given).
     spc: marts.measure_spc rows of the force up to the window end: each trend chart then draws its XmR centre line
         and limits.
+    variation: each measure's SPC variation at its latest month by measure_id (latest_variation), shown in words.
     """
     if national.empty:
         raise ValueError("national: no rows for the workbook")
@@ -649,7 +678,7 @@ def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.
     workbook = Workbook()
     cover = workbook.active
     cover.title = "Cover"
-    _national_sheet(workbook.create_sheet("National measures"), national, commentary)
+    _national_sheet(workbook.create_sheet("National measures"), national, commentary, variation)
     _kpi_sheet(workbook.create_sheet("PCP KPIs"), kpis, force_name, quarter_end)
     if paper_figures is not None and len(paper_figures):
         _paper_sheet(workbook.create_sheet("Board paper figures"), paper_figures, force_name, quarter_end)
