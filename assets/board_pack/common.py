@@ -97,3 +97,10 @@ def paper_in_order(figures: pd.DataFrame) -> pd.DataFrame:
     rank = figures["section"].map({section: i for i, section in enumerate(PAPER_SECTIONS)}).fillna(len(PAPER_SECTIONS))
     return (figures.assign(_rank=rank).sort_values(["_rank", "section", "figure_order", "figure_id"], kind="stable")
             .drop(columns="_rank"))
+
+
+def sentence_case(text: object) -> str:
+    """A label as the start of a sentence or a table cell: its first letter a capital, the rest as written
+    ("lethal barrelled firearms recovered" -> "Lethal barrelled firearms recovered"; "NRM referrals" kept)."""
+    text = str(text)
+    return text[:1].upper() + text[1:]

@@ -14,6 +14,7 @@ from assets.board_pack.common import (
     not_comparable_reason,
     paper_in_order,
     plain,
+    sentence_case,
     single_value,
     timestamp_of,
     window_text,
@@ -393,7 +394,7 @@ def _paper_flags(flags: object) -> str | None:
 def _paper_sentence(record: Mapping[str, object]) -> str:
     """One figure of marts.board_paper_figures in words: "Lethal barrelled firearms recovered, 2021/22: 140,
     16 more than the 124 of 2020/21 (+13%)." A change is stated only when both periods are complete."""
-    label, period, unit = record["label"], record.get("period_label"), record.get("unit")
+    label, period, unit = sentence_case(record["label"]), record.get("period_label"), record.get("unit")
     value, against = plain(record.get("value")), plain(record.get("comparison_value"))
     if value is None:
         return f"{label}, {period}: no data delivered."

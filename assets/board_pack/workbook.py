@@ -30,6 +30,7 @@ from assets.board_pack.common import (
     not_comparable_reason,
     paper_in_order,
     plain,
+    sentence_case,
     single_value,
     timestamp_of,
     window_text,
@@ -409,7 +410,7 @@ def _paper_sheet(sheet: Worksheet, figures: pd.DataFrame, force_name: object, qu
             change = f"Not comparable: {missing} month{'s' if missing != 1 else ''} missing"
         cells = [
             _put(sheet, row, 1, record["section"]),
-            _put(sheet, row, 2, record["label"]),
+            _put(sheet, row, 2, sentence_case(record["label"])),
             _put(sheet, row, 3, record.get("period_label")),
             _put(sheet, row, 4, record.get("value"), level),
             _put(sheet, row, 5, record.get("comparison_label")),
