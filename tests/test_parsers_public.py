@@ -683,7 +683,8 @@ def _write_census(path: Path, rows: tuple = CENSUS_ROWS, header: str = CENSUS_HE
 
 def test_census_maps_twenty_categories_to_five(tmp_path: Path) -> None:
     frame = read_census_ethnicity(_write_census(tmp_path / "census2021-ethnic-group-by-la.csv"))
-    assert list(frame.columns) == ["la_code", "la_name", "ethnic_group_20", "ethnic_group", "persons"]
+    assert list(frame.columns) == ["la_code", "la_name", "ethnic_group_20", "ethnic_group", "persons", "census_year"]
+    assert set(frame.census_year) == {2021}  # the custom dataset's layout is Census 2021's
     assert "Does not apply" not in set(frame.ethnic_group_20)
     assert len(frame) == 2 * 19
     mapped = frame.drop_duplicates("ethnic_group_20").set_index("ethnic_group_20").ethnic_group
@@ -733,3 +734,49 @@ def test_census_rejects_an_unknown_category(tmp_path: Path) -> None:
         read_census_ethnicity(path)
     assert_rejected(error, path, rule=r"'Prefer not to say' is not under a known Census 2021 heading",
                     row=42, column="Ethnic group (20 categories)")
+
+
+CENSUS_2011 = REPO / "sample_data" / "real" / "ons-census" / "census2011-ks201ew-ethnic-group-by-la.subset30.csv"
+
+
+def test_census_2011_nomis_bulk_file_as_published(tmp_path: Path) -> None:
+    # 30 real rows of KS201EW (the West Midlands, Warwickshire, West Mercia and Staffordshire authorities)
+    frame = read_census_ethnicity(CENSUS_2011)
+    assert set(frame.census_year) == {2011} and len(frame) == 30 * 18  # 18 categories, no subtotals
+    birmingham = frame[frame.la_code == "E08000025"].groupby("ethnic_group").persons.sum().to_dict()
+    # the published subtotals of Birmingham's row
+    assert birmingham == {"White": 621_636, "Mixed": 47_605, "Asian": 285_640, "Black": 96_360, "Other": 21_804}
+    chinese = frame[(frame.la_code == "E08000025") & frame.ethnic_group_20.str.endswith("Chinese")]
+    assert chinese[["ethnic_group", "persons"]].values.tolist() == [["Asian", 12_712]]
+    metropolitan = ("E08000025", "E08000026", "E08000027", "E08000028", "E08000029", "E08000030", "E08000031")
+    assert frame[frame.la_code.isin(metropolitan)].persons.sum() == 2_736_460  # West Midlands county, 2011
+
+
+def _edited_2011(tmp_path: Path, edit) -> Path:
+    lines = CENSUS_2011.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "census2011-edited.csv"
+    path.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+    return path
+
+
+def test_census_2011_rejects_categories_that_do_not_add_up(tmp_path: Path) -> None:
+    # Birmingham (line 19): White: Irish 22021 -> 22020, one short of the White subtotal
+    path = _edited_2011(tmp_path, lambda lines: [line.replace(",570217,22021,", ",570217,22020,") for line in lines])
+    with pytest.raises(RejectedFile) as error:
+        read_census_ethnicity(path)
+    assert_rejected(error, path, rule=r"White categories do not add up to the published White subtotal", row=19,
+                    column="Ethnic Group: White; measures: Value")
+
+
+def test_census_2011_rejects_text_in_a_count_and_a_missing_subtotal(tmp_path: Path) -> None:
+    path = _edited_2011(tmp_path, lambda lines: [line.replace(",1073045,", ",x,") for line in lines])
+    with pytest.raises(RejectedFile) as error:
+        read_census_ethnicity(path)
+    assert_rejected(error, path, rule=r"'x' is not a whole number", row=19,
+                    column="Ethnic Group: All categories: Ethnic group; measures: Value")
+    path = _edited_2011(tmp_path, lambda lines: [lines[0].replace("Ethnic Group: Black; measures", "Black; measures"),
+                                                 *lines[1:]])
+    with pytest.raises(RejectedFile) as error:
+        read_census_ethnicity(path)
+    assert_rejected(error, path, rule=r"Census 2011 \(Nomis KS201EW\) column\(s\) missing from the header: "
+                    r"Ethnic Group: Black; measures: Value", row=1)

@@ -22,11 +22,11 @@ CENSUS_ETHNICITY = FileSource(
     globs=("ons/census/*.csv",),
     read=read_census_ethnicity,
     columns={"la_code": "varchar", "la_name": "varchar", "ethnic_group_20": "varchar", "ethnic_group": "varchar",
-             "persons": "bigint"},
+             "persons": "bigint", "census_year": "integer"},
     models=("census_ethnicity_by_force",),
     coverage=("la_code",),
-    description="core.census_ethnicity_by_force: Census 2021 population per force area in the five ethnic "
-    "groups used for stop and search.",
+    description="core.census_ethnicity_by_force: Census population (2011 from the Nomis KS201EW file, 2021 from "
+    "the ONS custom dataset) per force area in the five ethnic groups used for stop and search.",
 )
 
 SOURCES = (ONS_POPULATION, CENSUS_ETHNICITY)

@@ -1,8 +1,10 @@
--- Census 2021 usual residents per force area in the five ethnic groups used for stop and search
--- (White, Black, Asian, Mixed, Other), summed from local authorities. Census 2021 publishes by the
--- 2021-22 districts (E06000061 North Northamptonshire, E07000163 Craven, ...): core.dim_local_authority
--- holds every district code, old or current, once with its force, so each authority counts once.
+-- Census usual residents per force area in the five ethnic groups used for stop and search (White,
+-- Black, Asian, Mixed, Other), summed from local authorities, for each census delivered (2011, 2021).
+-- Each census publishes by its own districts (2011: E07000163 Craven; 2021: E06000061 North
+-- Northamptonshire, ...): core.dim_local_authority holds every district code, old or current, once with
+-- its force, so each authority counts once.
 select
+    census.census_year,
     authorities.force_code,
     census.ethnic_group,
     sum(census.persons) as persons,
@@ -11,4 +13,4 @@ from landed.census_ethnicity as census
 inner join core.dim_local_authority as authorities using (la_code)
 where authorities.force_code is not null
 group by all
-order by authorities.force_code, census.ethnic_group
+order by census.census_year, authorities.force_code, census.ethnic_group
