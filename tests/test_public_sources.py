@@ -11,6 +11,7 @@ from tests.conftest import (
     ONS_MARCH_2019,
     POPULATION,
     PRC,
+    REPO,
     STOP_SEARCH,
     Pipeline,
     crime,
@@ -176,3 +177,32 @@ def test_stop_and_search_kpis_on_the_real_rows(public):
         ("no_data", f"months_missing=11; link recorded for {len(drugs_linked)} of {len(drugs)} drug searches")]
     assert scored["section_60_searches"] == len(section_60)
     assert len(with_outcome) > 1000 and len(drugs) > 100  # the real month, not a vacuous match
+
+
+def test_a_landed_table_takes_a_column_its_source_gained(tmp_path):
+    """A warehouse whose landed.census_ethnicity predates census_year: the next delivery loads, the new column
+    added, the rows already landed keeping it empty (unknown, not guessed)."""
+    import duckdb
+
+    from assets.lib.resources import working_copy_of
+
+    pipeline = Pipeline(tmp_path)
+    working = working_copy_of(pipeline.warehouse_path)
+    working.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(working)) as conn:
+        conn.execute("create schema landed")
+        conn.execute("create table landed.census_ethnicity (la_code varchar, la_name varchar, ethnic_group_20 "
+                     "varchar, ethnic_group varchar, persons bigint, source_file varchar, source_row integer)")
+        conn.execute("insert into landed.census_ethnicity values ('E06000019', 'Herefordshire, County of', "
+                     "'White: Irish', 'White', 709, 'an-earlier-file.csv', 2)")
+    census = pipeline.landing / "ons" / "census"
+    census.mkdir(parents=True)
+    shutil.copyfile(REPO / "sample_data" / "real" / "ons-census" / "census2011-ks201ew-ethnic-group-by-la.subset30.csv",
+                    census / "census2011-ks201ew.csv")
+    report = pipeline.run()
+    assert report.problems == []
+    rows = pipeline.query("select source_file, census_year, count(*) from landed.census_ethnicity group by all "
+                          "order by all")
+    assert rows == [("an-earlier-file.csv", None, 1), ("census2011-ks201ew.csv", 2011, 540)]
+    assert pipeline.query("select persons from core.census_ethnicity_by_force where census_year = 2011 and "
+                          "force_code = 'E23000014' and ethnic_group = 'Black'") == [(164_069,)]

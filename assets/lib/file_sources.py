@@ -213,6 +213,10 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
             ensure_loaded_files(conn)
             conn.execute(f"create table if not exists {source.landed_table} ({columns}, source_file varchar, "
                          "source_row integer)")
+            # a column the source gained since the table was created (Census: census_year) is added, the
+            # rows already landed keeping it empty, so an existing warehouse takes the new layout
+            for name, kind in source.columns.items():
+                conn.execute(f"alter table {source.landed_table} add column if not exists {name} {kind}")
             files = frame_of(conn, f"select * from {delivery_files} order by file_name")
             rows = conn.execute(f"select count(*) from {delivery}").fetchone()[0]
             if len(files):
