@@ -42,11 +42,18 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse, ex
         for table in FROZEN_TABLES:
             conn.execute(f"create table if not exists snapshots.{table} as "
                          f"select cast(null as timestamp) as published_at, * from marts.{table} limit 0")
+            # a column the mart gained since the first freeze (pcp_scorecard: baseline_low, baseline_high) is
+            # added to the snapshot, empty for the quarters frozen before it; rows are then copied by name
+            for name, kind in conn.execute(
+                    "select column_name, data_type from duckdb_columns() where schema_name = 'marts' and "
+                    "table_name = ? order by column_index", [table]).fetchall():
+                conn.execute(f'alter table snapshots.{table} add column if not exists "{name}" {kind}')
         complete, incomplete = _quarter_completeness(conn, board_quarter) if board_quarter else ([], [])
         frozen = {}
         for table in FROZEN_TABLES:
             frozen[table] = conn.execute(
-                f"insert into snapshots.{table} select now(), current_table.* from marts.{table} as current_table "
+                f"insert into snapshots.{table} by name select now() as published_at, current_table.* "
+                f"from marts.{table} as current_table "
                 "where current_table.quarter_end = ?::date and list_contains(?::varchar[], current_table.force_code) "
                 f"and not exists (select 1 from snapshots.{table} as frozen where frozen.force_code = "
                 "current_table.force_code and frozen.quarter_end = current_table.quarter_end)",
