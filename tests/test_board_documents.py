@@ -675,3 +675,18 @@ def test_variation_column_gives_the_spc_verdict_of_each_measures_last_month(tmp_
     assert by_measure["Hospital admissions for assault by a sharp object, under 25"] == "Special cause: improvement"
     assert by_measure["Firearm discharges"] == "No value for the month"
     assert by_measure["Homicide"] != by_measure["Online crime as a share of all recorded crime"] == "No SPC chart"
+
+
+def test_a_baseline_band_kpi_shows_its_band_in_words(tmp_path: Path, national: pd.DataFrame, kpis: pd.DataFrame,
+                                                     monthly: pd.DataFrame) -> None:
+    band = pd.DataFrame([{
+        "force_code": FORCE, "quarter_end": QUARTER, "kpi_id": "bwv_stop_search",
+        "kpi_name": "Body-worn video used in stops and searches", "value": 95.0, "unit": "percent", "target": None,
+        "target_kind": "baseline_band", "baseline_low": 92.0, "baseline_high": 95.0, "baseline_value": 94.0,
+        "baseline_date": pd.Timestamp("2021-03-31"), "status": "met"}])
+    path = tmp_path / "scorecard.xlsx"
+    write_scorecard_workbook(path, national, pd.concat([kpis, band], ignore_index=True), monthly)
+    headers, rows = table(load_workbook(path)["PCP KPIs"], "KPI")
+    cells = dict(zip(headers, rows[-1], strict=True))
+    assert (cells["Target"].value, cells["Target kind"].value, cells["Status"].value) == (
+        "92.0% to 95.0%", "The baseline band or higher", "Met")

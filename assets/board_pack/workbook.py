@@ -148,7 +148,8 @@ STATUS_WORDS = {"met": "Met", "not_met": "Not met", "monitor": "Monitor", "no_da
 
 
 TARGET_KIND_WORDS = {"at_least": "At least the target", "at_most": "At most the target",
-                     "increase_on_baseline": "Increase on baseline", "monitor": "Monitor (no target)"}
+                     "increase_on_baseline": "Increase on baseline", "monitor": "Monitor (no target)",
+                     "baseline_band": "The baseline band or higher"}
 
 
 QUALITY_FLAG_MEANINGS = {
@@ -310,6 +311,15 @@ def _national_sheet(sheet: Worksheet, national: pd.DataFrame, commentary: Mappin
     _for_print(sheet)
 
 
+def _target(record: Mapping[str, object], level: str) -> tuple[object, str | None]:
+    """The KPI's target cell: the target, or for a baseline band its range in words ("92.0% to 95.0%")."""
+    low, high = plain(record.get("baseline_low")), plain(record.get("baseline_high"))
+    if record.get("target_kind") == "baseline_band" and low is not None and high is not None:
+        unit = "%" if record.get("unit") == "percent" else ""
+        return f"{low:,.1f}{unit} to {high:,.1f}{unit}", None
+    return record.get("target"), level
+
+
 def _kpi_sheet(sheet: Worksheet, kpis: pd.DataFrame, force_name: object, quarter_end: pd.Timestamp) -> None:
     _put(sheet, 1, 1, f"{force_name}: Police and Crime Plan KPI scorecard").font = TITLE_FONT
     _put(sheet, 2, 1, f"Quarter ending {quarter_end.day} {quarter_end:%B %Y}")
@@ -324,7 +334,7 @@ def _kpi_sheet(sheet: Worksheet, kpis: pd.DataFrame, force_name: object, quarter
             _put(sheet, row, 1, record["kpi_name"]),
             _put(sheet, row, 2, record["value"], level),
             _put(sheet, row, 3, record.get("unit")),
-            _put(sheet, row, 4, record.get("target"), level),
+            _put(sheet, row, 4, *_target(record, level)),
             _put(sheet, row, 5, TARGET_KIND_WORDS.get(record.get("target_kind"), record.get("target_kind"))),
             _put(sheet, row, 6, record.get("baseline_value"), level),
             _put(sheet, row, 7, None if baseline_date is None else baseline_date.date(), DATE_FORMAT),
