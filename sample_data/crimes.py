@@ -18,6 +18,26 @@ How it works:
 
 Other forces get the West Midlands curves scaled category by category by their 2017/18 volume
 relative to West Midlands, their own offence-code mix and LSOAs from their own area.
+
+The optional ``suspect_age`` column (SOURCES.md, "Recorded crime, optional columns": the youngest
+suspect's age, or empty) and the priority areas (``reference/priority-areas.csv``) are calibrated to
+the board paper of May 2022 for West Midlands, April 2021 to March 2022:
+
+* para 6: suspects under the age of 25 in 44% of homicides: 22 of the 50 homicides with a suspect's
+  age recorded (ASSUMPTION: 3 of the 53 homicides have no suspect identified, so no age);
+* para 6: "almost one in four homicides take place within WMP's Impact Areas": 13 of the 53 (24.5%);
+* para 24: "20% of all thefts occur within Birmingham City Centre neighbourhoods": 771 of the 3,854
+  thefts from the person (20.0%).
+
+ASSUMPTION: the records system added ``suspect_age`` to its extract from April 2021 (the start of
+2021/22), so the files of earlier months have the 15 columns only and both kinds of file exist; the
+column is appended after ``status``. Outside the homicides of 2021/22 a suspect's age is known for
+35% of crimes (ASSUMPTION), young-adult heavy. ASSUMPTION: which LSOAs are the impact areas and the
+city centre (the MSOAs in PRIORITY_AREA_MSOAS, typed here; ``reference/priority-areas.csv`` lists
+the same LSOAs): the five 2011 MSOAs Birmingham 134 to 138, created for the 2011 Census out of the
+city centre, stand for the city centre neighbourhoods; eight MSOAs of Birmingham, Coventry,
+Sandwell, Walsall and Wolverhampton stand for the impact areas (not West Midlands Police's own list).
+Months other than 2021/22 get the same shares at random; other forces have no priority areas.
 """
 
 from __future__ import annotations
@@ -36,11 +56,34 @@ from pathlib import Path
 import numpy as np
 
 from assets.lib.reference_data import FORCES_CSV, LSOA_LOOKUP_CSV, OFFENCE_CLASSIFICATION_CSV
-from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS
 from sample_data import calibration as cal
 
-# The agreed layout (SOURCES.md), as the pipeline reads it.
-COLUMNS: tuple[str, ...] = RECORDED_CRIME_COLUMNS
+# The agreed layout (SOURCES.md), typed here so the generator does not lean on the parser it feeds.
+COLUMNS: tuple[str, ...] = (
+    "crime_reference", "recorded_date", "committed_date", "ho_offence_code", "offence_description", "lsoa_code",
+    "victim_age", "domestic_abuse", "knife_or_sharp_instrument", "firearm", "online", "organised_crime_group",
+    "drugs_related", "alcohol_related", "status",
+)
+# The optional column (SOURCES.md, "Recorded crime, optional columns"), appended from this month on.
+SUSPECT_AGE_COLUMN = "suspect_age"
+SUSPECT_AGE_FROM = "2021-04"  # ASSUMPTION (module docstring)
+
+# Board paper para 6 and 24, April 2021 to March 2022 (module docstring).
+FY2122_HOMICIDE_SUSPECT_AGE_KNOWN = 50  # ASSUMPTION: 3 of 53 without a suspect identified
+FY2122_HOMICIDE_SUSPECT_UNDER_25 = 22  # 44% of 50
+FY2122_HOMICIDE_IMPACT_AREAS = 13  # 24.5% of 53, "almost one in four"
+FY2122_THEFT_FROM_PERSON_CITY_CENTRE = 771  # 20.0% of 3,854
+SUSPECT_AGE_KNOWN_SHARE = 0.35  # ASSUMPTION: crimes other than homicide with a suspect's age
+# ASSUMPTION: the 2011 MSOAs whose LSOAs stand for each priority area (reference/priority-areas.csv).
+PRIORITY_AREA_MSOAS: dict[str, dict[str, tuple[str, ...]]] = {
+    "west-midlands": {
+        # Birmingham 031, 040, 045; Coventry 023; Sandwell 016; Walsall 019; Wolverhampton 014, 019
+        "impact_areas": ("E02001857", "E02001866", "E02001871", "E02001980", "E02002058", "E02002128",
+                         "E02002162", "E02002167"),
+        # Birmingham 134 to 138
+        "city_centre": ("E02006895", "E02006896", "E02006897", "E02006898", "E02006899"),
+    },
+}
 
 # The records system's export format: the pipeline has to cope with both of these.
 BYTE_ORDER_MARK = "\ufeff"
@@ -659,6 +702,26 @@ def build_plan(slug: str, first_month: str, last_month: str, scale: float, seed:
         quota[fy_lo : fy_hi + 1] = rng.multivariate_hypergeometric(homicides[fy_lo : fy_hi + 1], wanted)
         quotas[name] = quota
 
+    # Suspect ages and priority areas: their own generator, so the draws above (and every file written
+    # before these quotas existed) stay as they were.
+    extra = np.random.default_rng([seed, force.key, 3])
+
+    def fixed_in_fy(parent: np.ndarray, target: int, ratio: float) -> np.ndarray:
+        """A quota at target/parent-in-2021/22 elsewhere; exactly the (scaled) target in 2021/22."""
+        fy_parent = int(parent[fy_lo : fy_hi + 1].sum())
+        quota = extra.binomial(parent, min(1.0, target / fy_parent)) if fy_parent else parent * 0
+        wanted = min(round_half_up(target * ratio * scale), fy_parent)
+        quota[fy_lo : fy_hi + 1] = extra.multivariate_hypergeometric(parent[fy_lo : fy_hi + 1], wanted)
+        return quota
+
+    known = fixed_in_fy(homicides, FY2122_HOMICIDE_SUSPECT_AGE_KNOWN, force.ratio["homicide"])
+    quotas["homicide_suspect_known"] = known
+    quotas["homicide_suspect_under_25"] = fixed_in_fy(known, FY2122_HOMICIDE_SUSPECT_UNDER_25,
+                                                      force.ratio["homicide"])
+    quotas["homicide_impact_areas"] = fixed_in_fy(homicides, FY2122_HOMICIDE_IMPACT_AREAS, force.ratio["homicide"])
+    quotas["theft_from_person_city_centre"] = fixed_in_fy(
+        counts["theft_from_the_person"], FY2122_THEFT_FROM_PERSON_CITY_CENTRE, force.ratio["theft_from_the_person"])
+
     recorded = sum(counts.values())
     cancelled = rng.binomial(recorded, cal.CANCELLED_SHARE)
     # Sequence numbers restart each recording year; each month gets a block with ~20% slack, as
@@ -769,6 +832,10 @@ class _Tables:
         self.age_model_names = sorted({m for m in age_models if m is not None})
         self.age_model = np.array([-1 if m is None else self.age_model_names.index(m) for m in age_models])
         self.homicide = cal.CATEGORIES.index("homicide")
+        self.theft_from_person = cal.CATEGORIES.index("theft_from_the_person")
+        # Per priority area: a mask over the force's LSOAs (empty when the force has none).
+        areas = _priority_area_lsoas(force.slug, force.name)
+        self.area_mask = {name: np.isin(force.lsoa_codes, sorted(codes)) for name, codes in areas.items()}
         self.lsoa_field = np.array([*force.lsoa_codes.tolist(), ""], dtype=object)
         self.unit_field = np.array([f"{u:02d}" for u in range(100)])
         self.age_field = np.array([str(a) for a in range(121)] + [""], dtype=object)
@@ -801,6 +868,8 @@ def _month_rows(force: ForceData, tables: _Tables, plan: MonthlyPlan, position: 
     """One month's extract as CSV text (without the byte-order mark), rows in reference order."""
     month = int(plan.months[position])
     rng = np.random.default_rng([seed, force.key, 1, month])
+    # suspect ages and priority areas draw from their own generator, so every other field is as it was
+    extra = np.random.default_rng([seed, force.key, 2, month])
 
     # Offence codes: counted rows per category, then cancelled rows spread like the month's crimes.
     category_counts = np.array([plan.counts[c][position] for c in cal.CATEGORIES])
@@ -903,6 +972,7 @@ def _month_rows(force: ForceData, tables: _Tables, plan: MonthlyPlan, position: 
             rng.choice(n_lsoa, size=n, p=force.lsoa_weights),
         )
         lsoa = np.where(rng.random(n) < LSOA_UNKNOWN_SHARE, n_lsoa, lsoa)
+        lsoa = _place_in_priority_areas(force, tables, plan, position, extra, lsoa, category, counted)
         unit = np.where(lsoa < n_lsoa, force.lsoa_units[np.minimum(lsoa, n_lsoa - 1)],
                         force.lsoa_units[rng.integers(0, n_lsoa, size=n)])
     else:
@@ -935,9 +1005,68 @@ def _month_rows(force: ForceData, tables: _Tables, plan: MonthlyPlan, position: 
         tables.flag_field[_flag(rng, alcohol)],
         tables.status_field[status],
     ]
+    header = COLUMNS
+    if month >= _month_number(SUSPECT_AGE_FROM):
+        columns.append(tables.age_field[_suspect_ages(tables, plan, position, extra, category, counted)])
+        header = (*COLUMNS, SUSPECT_AGE_COLUMN)
     # Every field is already CSV-safe, so a row is a plain join; map/zip keep the loop in C.
     lines = map(",".join, zip(*(column[order].tolist() for column in columns), strict=True))
-    return LINE_END.join([",".join(COLUMNS), *lines]) + LINE_END
+    return LINE_END.join([",".join(header), *lines]) + LINE_END
+
+
+@cache
+def _priority_area_lsoas(slug: str, name: str) -> dict[str, frozenset[str]]:
+    """Priority area -> the force's LSOAs in it (PRIORITY_AREA_MSOAS); none for a force without areas."""
+    areas = PRIORITY_AREA_MSOAS.get(slug, {})
+    rows = _lsoa_lookup().get(name, [])
+    return {area: frozenset(code for code, _, msoa in rows if msoa in msoas) for area, msoas in areas.items()}
+
+
+def _place_in_priority_areas(force: ForceData, tables: _Tables, plan: MonthlyPlan, position: int,
+                             rng: np.random.Generator, lsoa: np.ndarray, category: np.ndarray,
+                             counted: np.ndarray) -> np.ndarray:
+    """Exactly the month's quota of counted homicides in the impact areas and of counted thefts from the
+    person in the city centre, the rest outside (a theft's unknown place stays unknown); a counted
+    homicide always has a known place. Only rows in the wrong place move."""
+    n_lsoa = force.lsoa_codes.size
+    lsoa = lsoa.copy()
+    for area, category_index, quota, known_place in (
+            ("impact_areas", tables.homicide, "homicide_impact_areas", True),
+            ("city_centre", tables.theft_from_person, "theft_from_person_city_centre", False)):
+        mask = tables.area_mask.get(area)
+        if mask is None or not mask.any():
+            continue
+        rows = np.flatnonzero((category == category_index) & counted)
+        inside = np.zeros(rows.size, dtype=bool)
+        inside[_pick(rng, np.ones(rows.size), plan.quotas[quota][position])] = True
+        known = lsoa[rows] < n_lsoa
+        in_area = known & mask[np.minimum(lsoa[rows], n_lsoa - 1)]
+        weights = force.lsoa_centre_weights if area == "city_centre" else force.lsoa_weights
+        for move, allowed in ((rows[inside & ~in_area], mask),
+                              (rows[~inside & (in_area | (~known & known_place))], ~mask)):
+            if move.size:
+                w = weights * allowed
+                lsoa[move] = rng.choice(n_lsoa, size=move.size, p=w / w.sum())
+    return lsoa
+
+
+def _suspect_ages(tables: _Tables, plan: MonthlyPlan, position: int, rng: np.random.Generator,
+                  category: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """Youngest suspect's age per row as an index into tables.age_field (121: empty). Counted homicides:
+    exactly the month's quota with an age, and of those exactly its quota under 25."""
+    n = category.size
+    ages = np.full(n, 121, dtype=np.int64)
+    known = rng.random(n) < SUSPECT_AGE_KNOWN_SHARE
+    young_adult = 10 + rng.gamma(2.2, 7.0, size=n).astype(np.int64)
+    ages = np.where(known, np.minimum(young_adult, 99), ages)
+    homicides = np.flatnonzero((category == tables.homicide) & counted)
+    ages[homicides] = 121
+    with_age = homicides[_pick(rng, np.ones(homicides.size), plan.quotas["homicide_suspect_known"][position])]
+    under_25 = np.zeros(with_age.size, dtype=bool)
+    under_25[_pick(rng, np.ones(with_age.size), plan.quotas["homicide_suspect_under_25"][position])] = True
+    ages[with_age[under_25]] = rng.integers(14, 25, size=int(under_25.sum()))
+    ages[with_age[~under_25]] = np.minimum(25 + rng.gamma(1.6, 9.0, size=int((~under_25).sum())).astype(np.int64), 99)
+    return ages
 
 
 def write_crime_extracts(

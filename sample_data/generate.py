@@ -18,7 +18,10 @@ from sample_data.census import write_census_ethnicity
 from sample_data.crimes import write_crime_extracts
 from sample_data.force_ops import write_force_ops
 from sample_data.hes import write_hes_workbooks
+from sample_data.operations import write_operations
+from sample_data.partners import write_partners
 from sample_data.policeuk import write_policeuk_files
+from sample_data.use_of_force import write_use_of_force
 
 SAMPLE_DIR = Path(__file__).resolve().parent
 REAL_DIR = SAMPLE_DIR / "real"
@@ -32,6 +35,7 @@ REAL_FILES = {
     REAL_DIR / "ons-pfa-tables" / "policeforceareatablesyearendingjune2019.xlsx": "ons/pfa-tables",
     REAL_DIR / "ons-pfa-tables" / "policeforceareatablesyeendingmarch2019.xlsx": "ons/pfa-tables",
     REAL_DIR / "ons-population" / "ukmidyearestimates20192019ladcodes.xls": "ons/population",
+    REAL_DIR / "ons-census" / "census2011-ks201ew-ethnic-group-by-la.subset30.csv": "ons/census",
     OFFENCE_CLASSIFICATION_CSV: "homeoffice",
 }
 
@@ -49,12 +53,15 @@ def write_sample_landing(out: Path, scale: float = 1.0, force_slug: str = "west-
     """Every source of the landing contract that the sample covers, for one force."""
     write_crime_extracts(out, force_slug=force_slug, scale=scale)
     write_force_ops(out, force_slug=force_slug)
+    write_operations(out, force_slug=force_slug)
     for source, folder in REAL_FILES.items():
         (out / folder).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, out / folder / source.name)
     write_hes_workbooks(out)
     write_policeuk_files(out, force_slug=force_slug, scale=STREET_SCALE * scale)
     write_census_ethnicity(out)
+    write_use_of_force(out, force_slug=force_slug)
+    write_partners(out, force_slug=force_slug)
 
 
 def ensure_sample_landing(out: Path) -> bool:

@@ -25,11 +25,14 @@ Definitions the plan satisfies (each financial year, April to March, by local mo
 - find rate for an object = searches for that object with "Outcome linked to object of search"
   True / all searches for that object (drugs = ``Controlled drugs``, knives = ``Offensive
   weapons`` including section 60 searches, firearms = ``Firearms``);
-- search ratio for a group = (searches of the group / Census 2021 residents of the group in the
-  seven West Midlands authorities) / (the same for White), the group being self-defined
-  ethnicity, officer-defined where self-defined is empty; vehicle-only searches are Not stated.
-  Populations are ``sample_data.census.west_midlands_group_populations()``: White 1,806,317,
-  Asian 667,054, Black 234,100.
+- search ratio for a group = (searches of the group / residents of the group in the seven West
+  Midlands authorities) / (the same for White), the group being self-defined ethnicity,
+  officer-defined where self-defined is empty; vehicle-only searches are Not stated. The
+  populations are the Census in force for the year (the KPI config's census_2021_from,
+  2023-03-31): up to 2021/22 the real Census 2011 KS201EW figures bundled in
+  ``sample_data/real/ons-census/`` (White 1,919,138, Asian 514,981, Black 164,069), from 2022/23
+  ``sample_data.census.west_midlands_group_populations()`` (Census 2021, approximate: White
+  1,806,317, Asian 667,054, Black 234,100).
 
 Exact counts chosen (N searches, V vehicle-only, E without an outcome, P positive of N - E,
 S section 60; find = linked True / searches for the object; ethnic group counts):
@@ -48,9 +51,9 @@ Positive outcome rate P / (N - E): 2018/19 3,350/12,408 = 27.0%; 2019/20 4,932/1
 2020/21 7,074/26,696 = 26.5%; 2021/22 5,492/20,191 = 27.2%; 2022/23 4,732/16,544 = 28.6%.
 
 Ethnic groups (White, Asian, Black, Mixed, Other; the rest Not stated) and ratios Asian, Black:
-2018/19 4,559, 3,872, 2,127, 614, 368 -> 2.3, 3.6; 2019/20 6,694, 5,933, 3,210, 921, 552 -> 2.4,
-3.7; 2020/21 9,213, 8,846, 4,657, 1,321, 792 -> 2.6, 3.9; 2021/22 6,692, 6,672, 3,816, 999, 599
--> 2.7, 4.4; 2022/23 5,705, 5,267, 3,105, 818, 491 -> 2.5, 4.2.
+2018/19 4,559, 2,814, 1,403, 614, 368 -> 2.3, 3.6; 2019/20 6,694, 4,311, 2,117, 921, 552 -> 2.4,
+3.7; 2020/21 9,213, 6,428, 3,072, 1,321, 792 -> 2.6, 3.9; 2021/22 6,692, 4,848, 2,517, 999, 599
+-> 2.7, 4.4 (Census 2011); 2022/23 5,705, 5,267, 3,105, 818, 491 -> 2.5, 4.2 (Census 2021).
 
 Published (annual report) figures reproduced: 2021/22 27.2%, 535, 34.4%, 13.5%, 9.5%, Asian 2.7,
 Black 4.4; 2020/21 26.5%, 95, 32.3%, 16.8%, 7.7%, Asian 2.6, Black 3.9; 2019/20 26.5%, 334.
@@ -138,13 +141,13 @@ FY_PLANS: dict[str, FyPlan] = {
     #     linked True (drugs, weapons incl. s60, firearms, stolen, theft, damage),
     #     ethnic (White, Asian, Black, Mixed, Other)
     "2018-19": _plan(13200, 924, 792, 3350, (6942, 2244, 120, 924, 1452, 1320, 198),
-                     (2090, 359, 74, 116, 79, 10), (4559, 3872, 2127, 614, 368)),
+                     (2090, 359, 74, 116, 79, 10), (4559, 2814, 1403, 614, 368)),
     "2019-20": _plan(19800, 1386, 1188, 4932, (10259, 3366, 334, 1386, 2178, 1980, 297),
-                     (3180, 574, 97, 174, 119, 15), (6694, 5933, 3210, 921, 552)),
+                     (3180, 574, 97, 174, 119, 15), (6694, 4311, 2117, 921, 552)),
     "2020-21": _plan(28400, 1988, 1704, 7074, (15099, 4828, 95, 1988, 3124, 2840, 426),
-                     (4877, 827, 153, 250, 170, 21), (9213, 8846, 4657, 1321, 792)),
+                     (4877, 827, 153, 250, 170, 21), (9213, 6428, 3072, 1321, 792)),
     "2021-22": _plan(21480, 1504, 1289, 5492, (10956, 3652, 535, 1504, 2363, 2148, 322),
-                     (3769, 565, 143, 189, 129, 16), (6692, 6672, 3816, 999, 599)),
+                     (3769, 565, 143, 189, 129, 16), (6692, 4848, 2517, 999, 599)),
     "2022-23": _plan(17600, 1232, 1056, 4732, (9206, 2992, 210, 1232, 1936, 1760, 264),
                      (3222, 448, 126, 155, 106, 13), (5705, 5267, 3105, 818, 491)),
 }  # fmt: skip
@@ -691,12 +694,18 @@ def write_policeuk_files(
     return paths
 
 
+# Census 2011 KS201EW, the seven West Midlands authorities (sample_data/real/ons-census/, typed from the file)
+WEST_MIDLANDS_CENSUS_2011 = {"White": 1_919_138, "Asian": 514_981, "Black": 164_069}
+# the first financial year whose ratios use Census 2021 (the KPI config's census_2021_from, 2023-03-31)
+CENSUS_2021_FROM_FY = "2022-23"
+
+
 def check_plans() -> dict[str, dict[str, float]]:
     """The published rates each plan produces (rounded to one decimal as published), computed
     from the plan with the Census populations; used by tests and as a guard when editing."""
-    pops = west_midlands_group_populations()
     out = {}
     for fy, plan in FY_PLANS.items():
+        pops = WEST_MIDLANDS_CENSUS_2011 if fy < CENSUS_2021_FROM_FY else west_midlands_group_populations()
         recorded = plan.searches - plan.outcome_missing
         weapons = plan.objects["Offensive weapons"] + plan.objects["section 60"]
         white_rate = plan.ethnic["White"] / pops["White"]

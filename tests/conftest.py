@@ -93,6 +93,8 @@ class Pipeline:
             tables = conn.execute(
                 "select schema_name || '.' || table_name from duckdb_tables() order by 1").fetchall()
             for (table,) in tables:
+                if table == "meta.publication":  # the publication's own token and time: new with every publication
+                    continue
                 rows = conn.execute(f"select * from {table}").fetchall()
                 text = "\n".join(sorted(repr(r) for r in rows))
                 sums[table] = hashlib.sha256(text.encode()).hexdigest()

@@ -134,6 +134,12 @@ def test_stop_and_search_kpis(calibrated):
     assert scored["stop_search_positive_outcome_rate"][2] == "not_met"  # target 50%
     assert scored["section_60_searches"][:2] == (535, 95)  # "535 searches under Section 60", 2020/21: 95
     assert round(scored["search_ratio_asian"][0], 1) == 2.7 and round(scored["search_ratio_black"][0], 1) == 4.4
+    # on the Census 2011 populations, as published for 2021/22; from the year ending March 2023, Census 2021
+    sources = dict(calibrated.query(
+        "select quarter_end::varchar, source from marts.pcp_scorecard where force_code = ? and kpi_id = "
+        "'search_ratio_black' and quarter_end in ('2022-03-31', '2023-03-31')", [FORCE]))
+    assert sources == {"2022-03-31": "stop_and_search; Census 2011 populations",
+                       "2023-03-31": "stop_and_search; Census 2021 populations"}
     assert round(scored["find_rate_drugs"][0], 1) == 34.4
     assert round(scored["find_rate_knives"][0], 1) == 13.5
     assert round(scored["find_rate_firearms"][0], 1) == 9.5

@@ -69,7 +69,8 @@ CATEGORY_SQL = """
 
 
 def _read_extracts(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """Load extracts plus the classification into `crimes` (every row) in an in-memory database."""
+    """Load extracts plus the classification into `crimes` (every row) in an in-memory database. Columns are
+    matched by name: from April 2021 the extracts add the optional suspect_age column."""
     con.execute(
         f"""
         create or replace table classification as
@@ -103,8 +104,8 @@ def _read_extracts(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
             e.status,
             c.subgroup, c.offence_group, c.description as classified_description,
             {CATEGORY_SQL.replace("code in", "e.ho_offence_code in")} as category
-        from read_csv('{folder}/*.csv', header = true, columns = {SCHEMA}, delim = ',', quote = '"',
-                      auto_detect = false, filename = true) as e
+        from read_csv('{folder}/*.csv', header = true, types = {SCHEMA}, all_varchar = true, delim = ',',
+                      quote = '"', union_by_name = true, filename = true) as e
         left join classification as c on c.code = e.ho_offence_code
         """
     )

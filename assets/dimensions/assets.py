@@ -12,10 +12,12 @@ from assets.lib.reference_data import (
     LAD_PFA_LOOKUP_CSV,
     LSOA_LOOKUP_CSV,
     OFFENCE_CLASSIFICATION_CSV,
+    PRIORITY_AREAS_CSV,
     WELSH_LSOA_CSV,
+    read_board_paper_config,
 )
 from assets.lib.resources import Warehouse
-from assets.lib.sql import CORE_TABLE, build_table, create_staging_view, sql_deps, table_metadata
+from assets.lib.sql import CORE_TABLE, build_table, build_table_from, create_staging_view, sql_deps, table_metadata
 
 GROUP = "warehouse"
 
@@ -29,6 +31,7 @@ def _set_reference_paths(conn) -> None:
         "lad_changes_csv": LAD_CHANGES_CSV,
         "lad_current_csv": LAD_CURRENT_CSV,
         "welsh_lsoa_csv": WELSH_LSOA_CSV,
+        "priority_areas_csv": PRIORITY_AREAS_CSV,
     }.items():
         conn.execute(f"set variable {name} = ?", [str(path)])
 
@@ -177,3 +180,41 @@ def dim_geography_unique_lsoas(warehouse: Warehouse) -> AssetCheckResult:
         ).fetchone()
     return AssetCheckResult(passed=rows == lsoas == with_la == with_force,
                             metadata={"lsoas": lsoas, "lsoas_with_la": with_la, "lsoas_with_force": with_force})
+
+
+@asset(group_name=GROUP, **CORE_TABLE, deps=sql_deps("dim_priority_area"),
+       description="The named areas a force's board reports on (reference/priority-areas.csv: impact areas, a "
+       "city centre), one row per area and 2011 LSOA, with the LSOA's district and force area.")
+def dim_priority_area(warehouse: Warehouse) -> MaterializeResult:
+    return _build(warehouse, "dim_priority_area", ("stg_priority_areas",))
+
+
+@asset_check(asset=dim_priority_area, blocking=True,
+             description="Every LSOA of reference/priority-areas.csv is a 2011 LSOA of the lookup and lies in the "
+             "area of the force the row names; each (force, area, LSOA) once.")
+def dim_priority_area_lsoas_in_force(warehouse: Warehouse) -> AssetCheckResult:
+    with warehouse.get_connection() as conn:
+        rows, keys = conn.execute(
+            "select count(*), count(distinct (force_code, area_name, lsoa_code)) from core.dim_priority_area"
+        ).fetchone()
+        bad = conn.execute(
+            "select force_code, area_name, lsoa_code, case when not is_lsoa_known then 'not an LSOA of the lookup' "
+            "else 'in the area of ' || lsoa_force_code end as problem from core.dim_priority_area "
+            "where not is_lsoa_known or lsoa_force_code <> force_code order by all limit 20").fetchall()
+    problems = [f"{force} {area} {lsoa}: {problem}" for force, area, lsoa, problem in bad]
+    return AssetCheckResult(passed=not bad and rows == keys,
+                            metadata={"rows": int(rows), "duplicate_rows": int(rows - keys),
+                                      "problems": MetadataValue.json(problems)})
+
+
+@asset(group_name=GROUP, **CORE_TABLE,
+       description="core.board_paper_settings: the board paper's settings from reference/board_paper.toml "
+       "(when the annual report reads the workforce, since when the neighbourhood officer increase counts, the "
+       "priority areas the paper's shares use).")
+def board_paper_settings(warehouse: Warehouse) -> MaterializeResult:
+    import pandas as pd
+
+    config = pd.DataFrame([read_board_paper_config()])
+    with warehouse.transaction() as conn:
+        table = build_table_from(conn, "board_paper_settings", {"board_paper_config": config})
+        return MaterializeResult(metadata=table_metadata(conn, table))

@@ -65,6 +65,12 @@ FIREARM_DISCHARGE_FILES = SourceLayout("firearm_discharges", "force/firearm-disc
 DRUG_ACTIVITY_FILES = SourceLayout("drug_activity", "force/drug-activity", "drug-activity")
 SMS_SURVEY_FILES = SourceLayout("sms_survey", "force/satisfaction", "sms-survey")
 WORKFORCE_FILES = SourceLayout("workforce", "force/workforce", "workforce", period=DAY, extension="xlsx")
+USE_OF_FORCE_FILES = SourceLayout("use_of_force", "force/use-of-force", "use-of-force")
+STOP_SEARCH_BWV_FILES = SourceLayout("stop_search_bwv", "force/stop-search-bwv", "stop-search-bwv")
+FIREARM_RECOVERY_FILES = SourceLayout("firearm_recoveries", "force/firearm-recoveries", "firearm-recoveries")
+OPERATIONS_FILES = SourceLayout("operations", "force/operations", "operations")
+ARREST_REFERRAL_FILES = SourceLayout("arrest_referral", "partners/arrest-referral", "arrest-referral")
+FRAUD_REPORT_FILES = SourceLayout("fraud_reports", "partners/fraud", "fraud-reports")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def forces() -> tuple[dict[str, str], ...]:
 def force_codes_by_slug() -> dict[str, str]:
     """data.police.uk slug -> ONS PFA code, for naming the force of a landed file."""
     return {row["slug"]: row["force_code"] for row in forces()}
-TARGET_KINDS = ("at_least", "at_most", "increase_on_baseline", "monitor")
+TARGET_KINDS = ("at_least", "at_most", "increase_on_baseline", "monitor", "baseline_band")
 
 
 def kpi_config_path() -> Path:
@@ -57,14 +57,20 @@ def read_kpi_config(path: Path | None = None) -> list[dict]:
             raise ValueError(f"{where}: report must be 'level' or 'change'")
         if kpi["target_kind"] in ("at_least", "at_most") and kpi.get("target") is None:
             raise ValueError(f"{where}: target_kind {kpi['target_kind']} needs a target")
+        band = (kpi.get("baseline_low"), kpi.get("baseline_high"))
+        if kpi["target_kind"] == "baseline_band" and band != (None, None) and not (
+                all(isinstance(v, int | float) for v in band) and band[0] <= band[1]):
+            # no band at all is allowed (the KPI is then monitored); half a band or an inverted one is a typo
+            raise ValueError(f"{where}: target_kind baseline_band needs both baseline_low <= baseline_high, or neither")
     return kpis
 
 
 # the [stop_and_search] settings of the KPI config and their defaults
-KPI_SETTINGS_DEFAULTS = {"find_rate_min_link_coverage_pct": 95.0}
+KPI_SETTINGS_DEFAULTS = {"find_rate_min_link_coverage_pct": 95.0, "officer_defined_when_not_stated": False,
+                         "census_2021_from": "2023-03-31"}
 
 
-def read_kpi_settings(path: Path | None = None) -> dict[str, float]:
+def read_kpi_settings(path: Path | None = None) -> dict[str, object]:
     """The [stop_and_search] section of the KPI config: how the stop-and-search KPIs are defined."""
     import tomllib
 
@@ -77,7 +83,18 @@ def read_kpi_settings(path: Path | None = None) -> dict[str, float]:
     coverage = float(settings["find_rate_min_link_coverage_pct"])
     if not 0 <= coverage <= 100:
         raise ValueError(f"{path.name}: [stop_and_search] find_rate_min_link_coverage_pct must be 0 to 100")
-    return {"find_rate_min_link_coverage_pct": coverage}
+    if not isinstance(settings["officer_defined_when_not_stated"], bool):
+        raise ValueError(f"{path.name}: [stop_and_search] officer_defined_when_not_stated must be true or false")
+    import datetime as dt
+
+    cut_over = settings["census_2021_from"]
+    try:
+        cut_over = cut_over if isinstance(cut_over, dt.date) else dt.date.fromisoformat(str(cut_over))
+    except ValueError as error:
+        raise ValueError(f"{path.name}: [stop_and_search] census_2021_from must be a date (2023-03-31)") from error
+    return {"find_rate_min_link_coverage_pct": coverage,
+            "officer_defined_when_not_stated": settings["officer_defined_when_not_stated"],
+            "census_2021_from": cut_over}
 
 
 SPC_CONFIG = REFERENCE_DIR / "spc.toml"
@@ -115,3 +132,31 @@ def read_peer_groups(path: Path | None = None) -> list[tuple[str, str]]:
                 raise ValueError(f"{path.name}: {code!r} is not a force code of reference/forces.csv")
         pairs += [(force_code, peer) for peer in group if peer != force_code]
     return pairs
+
+
+PRIORITY_AREAS_CSV = REFERENCE_DIR / "priority-areas.csv"
+BOARD_PAPER_CONFIG = REFERENCE_DIR / "board_paper.toml"
+# the [board_paper] settings of reference/board_paper.toml, each with the type it must have
+BOARD_PAPER_SETTINGS = {"report_months_after_quarter_end": int, "neighbourhood_officers_since": str,
+                        "impact_areas": str, "city_centre": str}
+
+
+def read_board_paper_config(path: Path | None = None) -> dict[str, object]:
+    """The [board_paper] section of reference/board_paper.toml (the report's dates, the priority areas its
+    shares use), checked so a typo names the setting."""
+    import datetime as dt
+    import tomllib
+
+    path = path or Path(os.environ.get("POLICING_BOARD_PAPER_CONFIG", BOARD_PAPER_CONFIG))
+    section = tomllib.loads(path.read_text(encoding="utf-8")).get("board_paper", {})
+    unknown = sorted(set(section) - set(BOARD_PAPER_SETTINGS))
+    missing = sorted(set(BOARD_PAPER_SETTINGS) - set(section))
+    if unknown or missing:
+        raise ValueError(f"{path.name}: [board_paper] unknown settings {unknown}, missing settings {missing}")
+    for name, kind in BOARD_PAPER_SETTINGS.items():
+        if not isinstance(section[name], kind) or isinstance(section[name], bool):
+            raise ValueError(f"{path.name}: [board_paper] {name} must be a {kind.__name__}")
+    if not 0 <= section["report_months_after_quarter_end"] <= 12:
+        raise ValueError(f"{path.name}: [board_paper] report_months_after_quarter_end must be 0 to 12")
+    since = dt.date.fromisoformat(section["neighbourhood_officers_since"])
+    return {**section, "neighbourhood_officers_since": since}

@@ -46,14 +46,37 @@ _TABLE_REFERENCE = re.compile(r"\b(?:core|marts)\.([a-z_][a-z0-9_]*)\b")
 _STAGING_REFERENCE = re.compile(r"\b(stg_[a-z0-9_]+)\b")
 
 
+_MACRO = re.compile(r"create or replace temp macro ([a-z_][a-z0-9_]*)\(", re.IGNORECASE)
+
+
+@cache
+def macro_inputs() -> dict[str, frozenset[str]]:
+    """The core and marts tables each macro of sql/macros.sql reads (paper_quarters: marts.reporting_quarters),
+    including through the macros it calls, so a model that reads a table through a macro still depends on it."""
+    sql = re.sub(r"--[^\n]*", "", macros_sql())
+    starts = [(match.group(1), match.start()) for match in _MACRO.finditer(sql)]
+    bodies = {name: sql[start:end] for (name, start), (_, end) in zip(starts, [*starts[1:], ("", len(sql))],
+                                                                        strict=True)}
+    inputs = {name: set(_TABLE_REFERENCE.findall(body)) for name, body in bodies.items()}
+    for _ in bodies:  # macros calling macros: a few passes settle it
+        for name, body in bodies.items():
+            for other in bodies:
+                if other != name and re.search(rf"\b{other}\(", body):
+                    inputs[name] |= inputs[other]
+    return {name: frozenset(tables) for name, tables in inputs.items()}
+
+
 @cache
 def model_inputs(model: str) -> frozenset[str]:
-    """The core and marts tables a model reads, directly or through the staging views it selects from
-    (comments aside)."""
+    """The core and marts tables a model reads, directly, through the staging views it selects from or through
+    the macros it calls (comments aside)."""
     sql = re.sub(r"--[^\n]*", "", model_sql(model))
     found = set(_TABLE_REFERENCE.findall(sql))
     for view in set(_STAGING_REFERENCE.findall(sql)) - {model}:
         found |= model_inputs(view)
+    for macro, tables in macro_inputs().items():
+        if re.search(rf"\b{macro}\(", sql):
+            found |= tables
     return frozenset(found - {model})
 
 

@@ -112,10 +112,10 @@ def measure_breakdowns(warehouse: Warehouse) -> MaterializeResult:
        "status from reference/pcp_kpis.toml (edit it, then re-materialize this asset alone).")
 def pcp_scorecard(warehouse: Warehouse) -> MaterializeResult:
     config = pd.DataFrame(read_kpi_config())
-    for column in ("target",):
+    for column in ("target", "baseline_low", "baseline_high"):
         if column not in config:
             config[column] = None
-    config["target"] = pd.to_numeric(config["target"])
+        config[column] = pd.to_numeric(config[column])
     settings = pd.DataFrame([read_kpi_settings()])
     with warehouse.transaction() as conn:
         table = build_table_from(conn, "pcp_scorecard", {"pcp_kpi_config": config, "pcp_kpi_settings": settings})

@@ -10,6 +10,7 @@ byte-identical re-delivery is not read again.
 """
 
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -53,16 +54,24 @@ from assets.lib.validation import (
     rejections_by_file,
     validate,
 )
-from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS, read_force_table
+from assets.recorded_crime.parser import (
+    FIRST_DATA_ROW,
+    OPTIONAL_RECORDED_CRIME_COLUMNS,
+    RECORDED_CRIME_COLUMNS,
+    read_force_table,
+)
 
 SUITE = "recorded_crime"
 FACT_TABLE = "core.fact_recorded_crime"
 EXTRACTS_TABLE = "landed.crime_extracts"
 VALIDATED_TABLE = "landed.validated_crime_extracts"
-# every field as delivered (text), then where it came from; recorded_month feeds the rule that a
-# record lies in the month its file is named for, row by row across a range of months
-EXTRACT_COLUMNS = (*RECORDED_CRIME_COLUMNS, "recorded_month", "source_file", "source_row", "force_code", "file_month",
-                   "file_sha256")
+# every field as delivered (text), the optional ones (null when the file had no such column) each with
+# its _supplied flag, then where it came from; recorded_month feeds the rule that a record lies in the
+# month its file is named for, row by row across a range of months
+OPTIONAL_EXTRACT_COLUMNS = tuple(name for column in OPTIONAL_RECORDED_CRIME_COLUMNS
+                                 for name in (column, f"{column}_supplied"))
+EXTRACT_COLUMNS = (*RECORDED_CRIME_COLUMNS, *OPTIONAL_EXTRACT_COLUMNS, "recorded_month", "source_file",
+                   "source_row", "force_code", "file_month", "file_sha256")
 # the single-run backfill policy is marked beta in Dagster 1.13; it is what makes a range one run
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=Warning)
 # rows validated at a time: about 1 GB of DataFrame, so a national range of 30 M rows fits in memory
@@ -87,6 +96,16 @@ def _loaded_shas(conn, months: list[str]) -> set[tuple[str, str]]:
     return set(conn.execute(
         f"select file_name, sha256 from {LOADED_FILES_TABLE} where source = ? "
         "and list_contains(?::date[], period)", [FORCE_CRIMES.name, [f"{m}-01" for m in months]]).fetchall())
+
+
+def _read_extract(path: Path) -> pa.Table:
+    """One force's month as delivered. A header with no rows under it is an export that failed (a force
+    records crimes every month), so it is rejected rather than loaded as a month of no crime."""
+    table = read_force_table(path, RECORDED_CRIME_COLUMNS, OPTIONAL_RECORDED_CRIME_COLUMNS)
+    if table.num_rows == 0:
+        raise RejectedFile(path, "no data rows under the header: a month's extract holds at least one crime",
+                           row=FIRST_DATA_ROW)
+    return table
 
 
 @asset(
@@ -118,7 +137,7 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
                 unchanged.append(file.path.name)
                 continue
             try:
-                table = read_delivered_file(lambda path: read_force_table(path, RECORDED_CRIME_COLUMNS), file.path)
+                table = read_delivered_file(_read_extract, file.path)
             except RejectedFile as error:
                 # the other files of the range still load
                 where = landing.quarantine(file.path, str(error))
@@ -286,7 +305,7 @@ def _load_validated(conn, refused: set[str], run_id: str) -> list[tuple]:
         f"delete from {FACT_TABLE} as crimes using (select distinct force_code, cast(file_month || '-01' as date) "
         "as month from validated_crime_extracts) as delivered "
         "where crimes.force_code = delivered.force_code and crimes.month = delivered.month")
-    conn.execute(f"insert into {FACT_TABLE} select * from ({fact_sql})")
+    conn.execute(f"insert into {FACT_TABLE} by name select * from ({fact_sql})")
     describe_table(conn, FACT_TABLE, "fact_recorded_crime")
     conn.execute(
         f"delete from {LOADED_FILES_TABLE} as files using (select distinct force_code, "
@@ -316,10 +335,23 @@ def ensure_fact_table(conn, staged: bool = False) -> str:
         create_staging_view(conn, "stg_recorded_crime")
         fact_sql = model_sql("fact_recorded_crime")
         conn.execute(f"create table if not exists {FACT_TABLE} as select * from ({fact_sql}) limit 0")
+        _add_new_columns(conn, fact_sql)
     finally:
         if not staged:
             conn.unregister("validated_crime_extracts")
     return fact_sql
+
+
+def _add_new_columns(conn, fact_sql: str) -> None:
+    """A fact table made before the model gained a column (suspect_age) gets it, null on the rows already
+    loaded (unknown: a month delivered again fills it in); rows go in by name, so order does not matter."""
+    schema, name = FACT_TABLE.split(".")
+    existing = {row[0] for row in conn.execute(
+        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?", [schema, name]).fetchall()}
+    for column, kind in conn.execute(
+            f"select column_name, column_type from (describe select * from ({fact_sql}))").fetchall():
+        if column not in existing:
+            conn.execute(f'alter table {FACT_TABLE} add column "{column}" {kind}')
 
 
 def _refuse_references_loaded_elsewhere(conn) -> None:

@@ -33,6 +33,11 @@ RECORDED_CRIME_COLUMNS = (
     "alcohol_related",
     "status",
 )
+# Optional columns (SOURCES.md, "Recorded crime, optional columns"): an extract may add them; an older
+# one without them is still valid. Each is read as delivered when present, all empty when not, and
+# `<column>_supplied` says which ('Y': the file had the column, 'N': it did not), so an empty value in
+# a file that has the column (no suspect) is told apart from a file that never carried it.
+OPTIONAL_RECORDED_CRIME_COLUMNS = ("suspect_age",)
 
 # Row numbers as a spreadsheet shows them: the header is row 1.
 FIRST_DATA_ROW = 2
@@ -55,28 +60,31 @@ def _line_of_bad_record(path: Path, expected_fields: int) -> int | None:
     return None
 
 
-def read_force_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+def read_force_csv(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read a force extract with every column as text, plus source_file and source_row.
 
-    Empty fields become nulls. Extra columns are ignored; a missing one rejects the file.
+    Empty fields become nulls. Extra columns are ignored; a missing one rejects the file. Each
+    `optional` column is read when the header has it and is all nulls when not, followed by its
+    `<column>_supplied` column ('Y' or 'N', the same on every row of the file).
     """
-    return read_force_table(path, columns).to_pandas()
+    return read_force_table(path, columns, optional).to_pandas()
 
 
-def read_force_table(path: Path, columns: tuple[str, ...]) -> pa.Table:
+def read_force_table(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> pa.Table:
     """`read_force_csv` as an Arrow table, which DuckDB takes without a copy."""
     header = _header(path)
     missing = [c for c in columns if c not in header]
     if missing:
         raise RejectedFile(path, f"required column(s) missing from the header: {', '.join(missing)}",
                            row=1, column=missing[0])
+    present = tuple(c for c in optional if c in header)
     try:
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(encoding="utf8"),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in header},
-                include_columns=list(columns),
+                include_columns=[*columns, *present],
                 strings_can_be_null=True,
                 null_values=[""],
                 quoted_strings_can_be_null=True,
@@ -86,6 +94,13 @@ def read_force_table(path: Path, columns: tuple[str, ...]) -> pa.Table:
         row = _line_of_bad_record(path, len(header))
         raise RejectedFile(path, f"not a well-formed CSV ({error})", row=row) from error
     rows = table.num_rows
-    table = pa.table({column: pc.utf8_trim_whitespace(table[column]) for column in columns})
+    fields = {column: pc.utf8_trim_whitespace(table[column]) for column in (*columns, *present)}
+    for column in optional:
+        if column not in present:
+            fields[column] = pa.nulls(rows, pa.string())
+        fields[f"{column}_supplied"] = pa.array(["Y" if column in present else "N"] * rows, pa.string())
+    # the optional columns after the required ones, each followed by its _supplied column
+    order = [*columns, *(name for column in optional for name in (column, f"{column}_supplied"))]
+    table = pa.table({name: fields[name] for name in order})
     table = table.append_column("source_file", pa.array([path.name] * rows, pa.string()))
     return table.append_column("source_row", pa.array(range(FIRST_DATA_ROW, FIRST_DATA_ROW + rows), pa.int64()))

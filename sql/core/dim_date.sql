@@ -14,9 +14,8 @@ select
     last_day(date)                                         as month_end,
     quarter(date)                                          as calendar_quarter,
     last_day(cast(date_trunc('quarter', date) as date) + interval 2 month) as quarter_end,
-    case when month(date) >= 4 then year(date) else year(date) - 1 end as financial_year_start,
-    printf('%d/%02d',
-        case when month(date) >= 4 then year(date) else year(date) - 1 end,
-        (case when month(date) >= 4 then year(date) + 1 else year(date) end) % 100) as financial_year,
+    -- the financial year macros of sql/macros.sql, the one definition of "2021/22"
+    year(financial_year_start(date))                       as financial_year_start,
+    financial_year_label(date)                             as financial_year,
     ((month(date) + 8) % 12) // 3 + 1                      as financial_quarter
 from days

@@ -1,6 +1,7 @@
 -- Recorded crime fact: one row per crime record of a force extract, cancelled records included
 -- (is_counted = false) so the warehouse holds everything delivered but no measure counts them.
--- Flags keep the three states of the extract: true (Y), false (N), null (unknown).
+-- Flags keep the three states of the extract: true (Y), false (N), null (unknown). suspect_age is an
+-- optional column of the extract: is_suspect_age_supplied says whether the row's file carried it.
 select
     crimes.force_code,
     crimes.crime_reference,
@@ -14,6 +15,8 @@ select
     crimes.lsoa_code,
     geography.lsoa_code is not null                       as is_lsoa_known,
     crimes.victim_age,
+    crimes.suspect_age,
+    crimes.is_suspect_age_supplied,
     crimes.is_domestic_abuse,
     crimes.is_knife_or_sharp_instrument,
     crimes.is_firearm,

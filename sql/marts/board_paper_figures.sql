@@ -33,3 +33,12 @@ select
     cast(null as varchar) as source
 where false
 -- one line per topic model: union all by name select * from marts.paper_<topic>
+union all by name select * from marts.paper_use_of_force
+union all by name select * from marts.paper_firearms
+union all by name select * from marts.paper_county_lines
+union all by name select * from marts.paper_homicide
+union all by name select * from marts.paper_neighbourhood
+union all by name select * from marts.paper_online_crime
+union all by name select * from marts.paper_recruitment
+union all by name select * from marts.paper_drug_treatment
+union all by name select * from marts.paper_fraud

@@ -23,6 +23,16 @@ stop_search_months as (
     select distinct force_code, month from core.fact_stop_search
 ),
 
+force_source_months as (
+    -- the months a force delivered a use-of-force or a body-worn video file (one with no rows included)
+    select distinct source, force_code, period as month from meta.loaded_files
+    where source in ('use_of_force', 'stop_search_bwv') and force_code is not null and period is not null
+    union
+    select distinct 'use_of_force', force_code, month from core.fact_use_of_force
+    union
+    select distinct 'stop_search_bwv', force_code, month from core.fact_stop_search_bwv
+),
+
 as_of_dates as (
     -- every date a metric is read at: each quarter end, and each KPI's baseline date
     select force_code, quarter_end as as_of from quarters
@@ -53,13 +63,56 @@ workforce_at as (
         on snapshots.force_code = dates.force_code and snapshots.snapshot_date <= dates.as_of
 ),
 
-census as (
+census_by_year as (
     select force_code,
+           census_year,
            sum(persons) filter (where ethnic_group = 'White') as white,
            sum(persons) filter (where ethnic_group = 'Asian') as asian,
            sum(persons) filter (where ethnic_group = 'Black') as black
     from core.census_ethnicity_by_force
-    group by force_code
+    group by force_code, census_year
+),
+
+census as (
+    -- the populations of the census in force for each date read at: Census 2011 for windows ending before
+    -- [stop_and_search] census_2021_from, Census 2021 from then (the Home Office rebased its ratios from the
+    -- year ending March 2023); where that census was not delivered, the nearest one delivered, said in the flags
+    select
+        dates.force_code,
+        dates.as_of,
+        any_value(dates.census_in_force)                                            as census_in_force,
+        arg_min(years.census_year, abs(years.census_year - dates.census_in_force)) as census_year
+    from (
+        select as_of_dates.force_code, as_of_dates.as_of,
+               case when as_of_dates.as_of >= settings.census_2021_from then 2021 else 2011 end as census_in_force
+        from as_of_dates
+        cross join settings
+    ) as dates
+    left join census_by_year as years using (force_code)
+    group by dates.force_code, dates.as_of
+),
+
+census_populations as (
+    select census.*, years.white, years.asian, years.black
+    from census
+    left join census_by_year as years using (force_code, census_year)
+),
+
+searches as (
+    -- the group each search counts under in the search ratios: the self-defined group (ethnic_group;
+    -- the parser falls back to officer-defined only where self-defined is empty). Where the person
+    -- said "Not stated", the officer-defined group is used only when [stop_and_search]
+    -- officer_defined_when_not_stated is true: off by default, because the officer's view of someone
+    -- who declined to say is not their ethnicity
+    select searches.* replace (
+        case when settings.officer_defined_when_not_stated and searches.ethnic_group = 'Not stated'
+             then coalesce(officer.ethnic_group, searches.ethnic_group)
+             else searches.ethnic_group end as ethnic_group)
+    from core.fact_stop_search as searches
+    cross join settings
+    left join (values ('white', 'White'), ('black', 'Black'), ('asian', 'Asian'), ('mixed', 'Mixed'),
+                      ('other', 'Other')) as officer(label, ethnic_group)
+        on officer.label = lower(trim(searches.officer_defined_ethnicity))
 ),
 
 searches_12_months as (
@@ -90,7 +143,7 @@ searches_12_months as (
         count(searches.month) filter (where searches.ethnic_group = 'Asian')           as of_asian,
         count(searches.month) filter (where searches.ethnic_group = 'Black')           as of_black
     from as_of_dates as dates
-    left join core.fact_stop_search as searches
+    left join searches
         on searches.force_code = dates.force_code
        and searches.month between cast(date_trunc('month', dates.as_of) - interval 11 month as date)
                               and dates.as_of
@@ -103,6 +156,52 @@ stop_search_coverage as (
     from as_of_dates as dates
     left join stop_search_months as months
         on months.force_code = dates.force_code
+       and months.month between cast(date_trunc('month', dates.as_of) - interval 11 month as date) and dates.as_of
+    group by all
+),
+
+use_of_force_12_months as (
+    -- uses of force are counted by subject (one row each): body-worn video recorded Y over Y or N (an
+    -- empty flag is unknown, a coverage flag), subjects seriously injured, subjects by ethnic group
+    select
+        dates.force_code,
+        dates.as_of,
+        count(uof.month)                                                        as subjects,
+        count(uof.month) filter (where uof.is_bwv_recorded)                     as bwv_recorded,
+        count(uof.is_bwv_recorded)                                              as bwv_known,
+        count(uof.month) filter (where uof.is_subject_seriously_injured)        as seriously_injured,
+        count(uof.month) - count(uof.is_subject_seriously_injured)              as serious_injury_unknown,
+        count(uof.month) filter (where uof.subject_ethnicity = 'White')         as of_white,
+        count(uof.month) filter (where uof.subject_ethnicity = 'Asian')         as of_asian,
+        count(uof.month) filter (where uof.subject_ethnicity = 'Black')         as of_black
+    from as_of_dates as dates
+    left join core.fact_use_of_force as uof
+        on uof.force_code = dates.force_code
+       and uof.month between cast(date_trunc('month', dates.as_of) - interval 11 month as date) and dates.as_of
+    group by all
+),
+
+search_bwv_12_months as (
+    select
+        dates.force_code,
+        dates.as_of,
+        count(bwv.month)                                    as searches,
+        count(bwv.month) filter (where bwv.is_bwv_recorded) as bwv_recorded,
+        count(bwv.is_bwv_recorded)                          as bwv_known
+    from as_of_dates as dates
+    left join core.fact_stop_search_bwv as bwv
+        on bwv.force_code = dates.force_code
+       and bwv.month between cast(date_trunc('month', dates.as_of) - interval 11 month as date) and dates.as_of
+    group by all
+),
+
+force_source_coverage as (
+    -- how many of the 12 months a use-of-force, or a body-worn video, file was delivered for
+    select dates.force_code, dates.as_of, sources.source, count(months.month) as months
+    from as_of_dates as dates
+    cross join (values ('use_of_force'), ('stop_search_bwv')) as sources(source)
+    left join force_source_months as months
+        on months.source = sources.source and months.force_code = dates.force_code
        and months.month between cast(date_trunc('month', dates.as_of) - interval 11 month as date) and dates.as_of
     group by all
 ),
@@ -163,7 +262,7 @@ metrics_wide as (
         drugs.find_rate                                                         as find_rate_drugs,
         weapons.find_rate                                                       as find_rate_offensive_weapons,
         firearms.find_rate                                                      as find_rate_firearms,
-        -- search ratio: searches per 1,000 people of a group over the same for White (Census 2021)
+        -- search ratio: searches per 1,000 people of a group over the same for White (the census in force)
         case when coverage.months > 0 then
             (s.of_asian / nullif(census.asian, 0)) / nullif(s.of_white / nullif(census.white, 0), 0) end
             as search_ratio_asian,
@@ -171,12 +270,34 @@ metrics_wide as (
             (s.of_black / nullif(census.black, 0)) / nullif(s.of_white / nullif(census.white, 0), 0) end
             as search_ratio_black,
         case when satisfaction.months > 0 then satisfaction.satisfaction_rate end as satisfaction_rate,
+        -- body-worn video: percent of rows with the flag recorded Y over rows with it recorded Y or N
+        case when bwv_coverage.months > 0 then 100.0 * bwv.bwv_recorded / nullif(bwv.bwv_known, 0) end
+            as bwv_stop_search_pct,
+        case when uof_coverage.months > 0 then 100.0 * uof.bwv_recorded / nullif(uof.bwv_known, 0) end
+            as bwv_use_of_force_pct,
+        case when uof_coverage.months > 0 then uof.seriously_injured end      as use_of_force_serious_injuries,
+        -- use-of-force ratio: subjects per 1,000 people of a group over the same for White, the same
+        -- census populations as the search ratios
+        case when uof_coverage.months > 0 then
+            (uof.of_asian / nullif(census.asian, 0)) / nullif(uof.of_white / nullif(census.white, 0), 0) end
+            as use_of_force_ratio_asian,
+        case when uof_coverage.months > 0 then
+            (uof.of_black / nullif(census.black, 0)) / nullif(uof.of_white / nullif(census.white, 0), 0) end
+            as use_of_force_ratio_black,
         coverage.months                                                         as stop_search_months,
+        uof_coverage.months                                                     as use_of_force_months,
+        bwv_coverage.months                                                     as search_bwv_months,
+        case when bwv_coverage.months > 0 then bwv.searches - bwv.bwv_known end as searches_bwv_unknown,
+        case when uof_coverage.months > 0 then uof.subjects - uof.bwv_known end as subjects_bwv_unknown,
+        case when uof_coverage.months > 0 then uof.serious_injury_unknown end   as subjects_injury_unknown,
         satisfaction.months                                                     as satisfaction_months,
         case when coverage.months > 0 then s.searches - s.with_outcome end     as searches_without_outcome,
         drugs.flag                                                              as drugs_flag,
         weapons.flag                                                            as weapons_flag,
-        firearms.flag                                                           as firearms_flag
+        firearms.flag                                                           as firearms_flag,
+        case when census.census_year <> census.census_in_force
+             then 'populations: Census ' || census.census_year || ' (Census ' || census.census_in_force
+                  || ', in force for the window, not delivered)' end             as census_flag
     from workforce_at
     left join searches_12_months as s using (force_code, as_of)
     left join stop_search_coverage as coverage using (force_code, as_of)
@@ -189,8 +310,16 @@ metrics_wide as (
     left join find_rates as firearms
         on firearms.force_code = workforce_at.force_code and firearms.as_of = workforce_at.as_of
        and firearms.metric = 'find_rate_firearms'
-    left join census using (force_code)
+    left join census_populations as census using (force_code, as_of)
     left join satisfaction_12_months as satisfaction using (force_code, as_of)
+    left join use_of_force_12_months as uof using (force_code, as_of)
+    left join search_bwv_12_months as bwv using (force_code, as_of)
+    left join force_source_coverage as uof_coverage
+        on uof_coverage.force_code = workforce_at.force_code and uof_coverage.as_of = workforce_at.as_of
+       and uof_coverage.source = 'use_of_force'
+    left join force_source_coverage as bwv_coverage
+        on bwv_coverage.force_code = workforce_at.force_code and bwv_coverage.as_of = workforce_at.as_of
+       and bwv_coverage.source = 'stop_search_bwv'
 ),
 
 metric_windows as (
@@ -206,15 +335,31 @@ metric_windows as (
             ('find_rate_drugs', stop_search_months, drugs_flag),
             ('find_rate_offensive_weapons', stop_search_months, weapons_flag),
             ('find_rate_firearms', stop_search_months, firearms_flag),
-            ('search_ratio_asian', stop_search_months, null),
-            ('search_ratio_black', stop_search_months, null),
-            ('satisfaction_rate', satisfaction_months, null)
+            ('search_ratio_asian', stop_search_months, census_flag),
+            ('search_ratio_black', stop_search_months, census_flag),
+            ('satisfaction_rate', satisfaction_months, null),
+            ('bwv_stop_search_pct', search_bwv_months,
+             case when searches_bwv_unknown > 0
+                  then 'body-worn video not recorded (Y or N) for ' || format('{:,}', searches_bwv_unknown)
+                       || case when searches_bwv_unknown = 1 then ' search' else ' searches' end end),
+            ('bwv_use_of_force_pct', use_of_force_months,
+             case when subjects_bwv_unknown > 0
+                  then 'body-worn video not recorded (Y or N) for ' || format('{:,}', subjects_bwv_unknown)
+                       || case when subjects_bwv_unknown = 1 then ' subject' else ' subjects' end end),
+            ('use_of_force_serious_injuries', use_of_force_months,
+             case when subjects_injury_unknown > 0
+                  then 'serious injury not recorded (Y or N) for ' || format('{:,}', subjects_injury_unknown)
+                       || case when subjects_injury_unknown = 1 then ' subject' else ' subjects' end end),
+            ('use_of_force_ratio_asian', use_of_force_months, census_flag),
+            ('use_of_force_ratio_black', use_of_force_months, census_flag)
         ) as metric_window(metric, window_months, flag)
 ),
 
 metrics as (
     unpivot (select * exclude (stop_search_months, satisfaction_months, searches_without_outcome, drugs_flag,
-                               weapons_flag, firearms_flag) from metrics_wide)
+                               weapons_flag, firearms_flag, use_of_force_months, search_bwv_months,
+                               searches_bwv_unknown, subjects_bwv_unknown, subjects_injury_unknown, census_flag)
+             from metrics_wide)
     on columns(* exclude (force_code, as_of))
     into name metric value metric_value
 ),
@@ -245,13 +390,28 @@ kpis as (
        and window_then.metric = config.metric
 ),
 
+metric_sources(metric, source) as (
+    -- where each metric is counted from, for the row's source; ratios add the census they divide by
+    values ('police_officers', 'workforce'), ('neighbourhood_police_officers', 'workforce'), ('pcsos', 'workforce'),
+           ('special_constables', 'workforce'), ('police_staff', 'workforce'),
+           ('ethnic_minority_officers', 'workforce'), ('stop_search_positive_outcome_rate', 'stop_and_search'),
+           ('section_60_searches', 'stop_and_search'), ('find_rate_drugs', 'stop_and_search'),
+           ('find_rate_offensive_weapons', 'stop_and_search'), ('find_rate_firearms', 'stop_and_search'),
+           ('search_ratio_asian', 'stop_and_search'), ('search_ratio_black', 'stop_and_search'),
+           ('satisfaction_rate', 'sms_survey'), ('bwv_stop_search_pct', 'stop_search_bwv'),
+           ('bwv_use_of_force_pct', 'use_of_force'), ('use_of_force_serious_injuries', 'use_of_force'),
+           ('use_of_force_ratio_asian', 'use_of_force'), ('use_of_force_ratio_black', 'use_of_force')
+),
+
 metric_units(metric, unit) as (
     values ('police_officers', 'count'), ('neighbourhood_police_officers', 'count'), ('pcsos', 'count'),
            ('special_constables', 'count'), ('police_staff', 'count'), ('ethnic_minority_officers', 'count'),
            ('stop_search_positive_outcome_rate', 'percent'), ('section_60_searches', 'count'),
            ('find_rate_drugs', 'percent'), ('find_rate_offensive_weapons', 'percent'),
            ('find_rate_firearms', 'percent'), ('search_ratio_asian', 'ratio'), ('search_ratio_black', 'ratio'),
-           ('satisfaction_rate', 'percent')
+           ('satisfaction_rate', 'percent'), ('bwv_stop_search_pct', 'percent'),
+           ('bwv_use_of_force_pct', 'percent'), ('use_of_force_serious_injuries', 'count'),
+           ('use_of_force_ratio_asian', 'ratio'), ('use_of_force_ratio_black', 'ratio')
 ),
 
 reported as (
@@ -286,17 +446,25 @@ select
     reported.target_kind,
     reported.level_at_baseline           as baseline_value,
     cast(reported.baseline_date as date) as baseline_date,
+    reported.baseline_low,
+    reported.baseline_high,
     -- status is never a guess: no value, no baseline or no target is said as such, never not_met
     case
         when reported.level_now is null then 'no_data'
         when reported.needs_baseline and reported.level_at_baseline is null then 'no_baseline'
         when reported.target_kind = 'monitor' then 'monitor'
+        -- baseline_band without a band agreed in the config: reported, never judged
+        when reported.target_kind = 'baseline_band' and (reported.baseline_low is null
+                                                         or reported.baseline_high is null) then 'monitor'
         when not reported.is_window_complete then 'not_comparable'
         when reported.target_kind = 'at_least' then case when reported.value >= reported.target then 'met' else 'not_met' end
         when reported.target_kind = 'at_most' then case when reported.value <= reported.target then 'met' else 'not_met' end
         when reported.target_kind = 'increase_on_baseline' then
             case when reported.level_now - reported.level_at_baseline >= coalesce(reported.target, 1)
                  then 'met' else 'not_met' end
+        -- at the baseline band's level (inside it) or higher is met; below its bottom is not
+        when reported.target_kind = 'baseline_band' then
+            case when reported.value >= reported.baseline_low then 'met' else 'not_met' end
     end                                  as status,
     reported.metric,
     nullif(concat_ws('; ',
@@ -306,8 +474,14 @@ select
         reported.window_flag,
         case when reported.needs_baseline and reported.baseline_window_months between 1 and 11
              then 'baseline_months_missing=' || (12 - reported.baseline_window_months) end
-    ), '')                               as quality_flags
+    ), '')                               as quality_flags,
+    metric_sources.source || case when contains(reported.metric, '_ratio_') and census.census_year is not null
+                                  then '; Census ' || census.census_year || ' populations' else '' end
+                                         as source
 from reported
 inner join metric_units using (metric)
+inner join metric_sources using (metric)
 inner join delivered_metrics using (force_code, metric)
+left join census
+    on census.force_code = reported.force_code and census.as_of = reported.quarter_end
 order by reported.force_code, reported.quarter_end, reported.id

@@ -12,6 +12,14 @@ with delivered_months as (
     where source = 'stop_and_search' and force_code is not null and period is not null
     union
     select force_code, cast(date_trunc('month', snapshot_date) as date) from core.fact_workforce
+    union
+    select force_code, month from core.fact_use_of_force
+    union
+    select force_code, month from core.fact_stop_search_bwv
+    union
+    -- use-of-force and body-worn video files (a month with no rows still counts as delivered)
+    select force_code, period from meta.loaded_files
+    where source in ('use_of_force', 'stop_search_bwv') and force_code is not null and period is not null
 ),
 
 spans as (

@@ -14,6 +14,10 @@ select
     offence_description,
     lsoa_code,
     cast(victim_age as integer)                 as victim_age,
+    -- optional column: null both where the suspect's age is unknown and where the file had no such
+    -- column; is_suspect_age_supplied tells the two apart (true when the file had the column)
+    cast(suspect_age as integer)                as suspect_age,
+    suspect_age_supplied = 'Y'                  as is_suspect_age_supplied,
     domestic_abuse = 'Y'                        as is_domestic_abuse,
     knife_or_sharp_instrument = 'Y'             as is_knife_or_sharp_instrument,
     firearm = 'Y'                               as is_firearm,
