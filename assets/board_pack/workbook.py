@@ -170,7 +170,8 @@ CHART_WIDTH_CM, CHART_HEIGHT_CM = 24.0, 7.4
 TRENDS_COLUMN_WIDTH = 14
 
 
-TRENDS_CHART_ROWS = 15  # rows of default height a chart of CHART_HEIGHT_CM covers, plus a gap
+TRENDS_CHART_ROWS = 15  # rows of TRENDS_ROW_POINTS a chart of CHART_HEIGHT_CM covers (14), plus a gap
+TRENDS_ROW_POINTS = 15  # Excel's default row height (0.53 cm), set on every row of the Trends sheet
 
 
 CHART_ROWS_PER_PAGE = 2
@@ -529,6 +530,10 @@ def _trends_sheet(sheet: Worksheet, data: Worksheet, monthly: pd.DataFrame, nati
     columns = _trend_data_sheet(data, wide, labels, units, limits, force_name)
     for column in range(1, TRENDS_CHART_COLUMNS + 1):
         sheet.column_dimensions[get_column_letter(column)].width = TRENDS_COLUMN_WIDTH
+    # every row's height set, not left to the application: LibreOffice's default row is shorter than Excel's,
+    # so a chart of fixed height would reach into the next chart's rows, and across a page break
+    for row in range(1, 3 + max(1, len(labels)) * TRENDS_CHART_ROWS):
+        sheet.row_dimensions[row].height = TRENDS_ROW_POINTS
     # a chart is never cut by a page: a page holds CHART_ROWS_PER_PAGE charts
     for chart_row in range(CHART_ROWS_PER_PAGE, len(labels), CHART_ROWS_PER_PAGE):
         sheet.row_breaks.append(Break(id=2 + chart_row * TRENDS_CHART_ROWS))
