@@ -7,6 +7,7 @@ their published form (``4.10`` is not ``4.1``) and a bad count can be reported w
 
 from __future__ import annotations
 
+import csv
 import re
 import zipfile
 from functools import cache
@@ -79,6 +80,14 @@ def _read_csv(path: Path) -> list[tuple[str | None, int, np.ndarray, pd.DataFram
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         raise RejectedFile(path, f"not a well-formed CSV ({str(error).strip()})", row=_error_line(error)) from error
     frame.columns = [str(c).strip() for c in frame.columns]
+    # pandas fills a short row with blanks: a row cut short (a transfer that stopped mid-row) would then read
+    # as an empty count, so the row is named for what it is, with the first column it lacks
+    width = len(frame.columns)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for number, record in enumerate(csv.reader(handle), start=1):
+            if record and len(record) < width:
+                raise RejectedFile(path, f"{len(record)} fields where the header has {width}: the row is cut short",
+                                   row=number, column=frame.columns[len(record)])
     # The header is line 1, so data row i (0-based) is line i + 2.
     return [(None, 1, np.arange(2, len(frame) + 2), frame)]
 

@@ -66,6 +66,9 @@ class FileSource:
     # what a delivery covers (ONS: its tables; HES: its months and forces): a re-delivery that covers
     # less than the file it replaces is refused, unless marked as a withdrawal (WITHDRAWAL_SUFFIX)
     coverage: tuple[str, ...] = ()
+    # what one file alone may hold (ONS: an edition's tables): a second file holding the same is a copy under
+    # another name, and both would load, counting every row twice; the later one is refused
+    unique_across_files: tuple[str, ...] = ()
 
     @property
     def landed_table(self) -> str:
@@ -118,6 +121,44 @@ def shrinking_redeliveries(conn, source: FileSource, rows: pd.DataFrame, landing
               "withdrawn."
         for name, missing in by_file.items() if name not in withdrawn
     }
+
+
+def duplicated_across_files(conn, source: FileSource, rows: pd.DataFrame, delivered_at: dict[str, float]
+                            ) -> dict[str, str]:
+    """Delivered files holding what another file already holds (source.unique_across_files), with the other
+    file: one landed earlier under another name, or one of the same delivery that arrived first (by
+    `delivered_at`, the files' modification times). A re-delivery under its own name replaces its rows and is not
+    a duplicate."""
+    if not source.unique_across_files or not len(rows):
+        return {}
+    keys = source.unique_across_files
+    listed = ", ".join(keys)
+    exists = conn.execute("select count(*) from duckdb_tables() where schema_name = 'landed' and table_name = ?",
+                          [source.name]).fetchall()[0][0]
+    landed = (f"union all select distinct source_file, {listed}, true from {source.landed_table} "
+              "where source_file not in (select source_file from delivered)") if exists else ""
+    conn.register("delivered_rows", rows[["source_file", *keys]].drop_duplicates())
+    try:
+        pairs = conn.execute(
+            f"with delivered as (select distinct source_file, {listed} from delivered_rows), "
+            f"held as (select source_file, {listed}, false as landed from delivered {landed}) "
+            f"select d.source_file, h.source_file, h.landed, {', '.join(f'd.{k}' for k in keys)} "
+            f"from delivered as d join held as h on {' and '.join(f'd.{k} = h.{k}' for k in keys)} "
+            "where h.source_file <> d.source_file order by all").fetchall()
+    finally:
+        conn.unregister("delivered_rows")
+
+    def arrived(name: str) -> tuple[float, str]:
+        return delivered_at.get(name, 0.0), name
+
+    reasons: dict[str, str] = {}
+    for name, other, other_landed, *values in pairs:
+        if name in reasons or not (other_landed or arrived(other) < arrived(name)):
+            continue
+        held = ", ".join(f"{k} {v}" for k, v in zip(keys, values, strict=True))
+        reasons[name] = (f"{name}: whole file: it holds what {other} already holds ({held}): the same data under "
+                         f"two names would be counted twice. Deliver a correction under the name {other}.")
+    return reasons
 
 
 def _loaded(warehouse: Warehouse, source: str) -> dict[str, str]:
@@ -192,6 +233,9 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
         rejections = rejections_by_file(outcomes)
         with warehouse.transaction() as conn:
             for name, reason in shrinking_redeliveries(conn, source, rows, landing.path).items():
+                rejections.setdefault(name, []).append(reason)
+            delivered_at = {name: path.stat().st_mtime for name, path in by_name.items()}
+            for name, reason in duplicated_across_files(conn, source, rows, delivered_at).items():
                 rejections.setdefault(name, []).append(reason)
             quarantined = quarantine_rejected(rows, rejections, by_name.get, landing.quarantine, context.log.error)
             names = sorted(quarantined)

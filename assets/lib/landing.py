@@ -173,7 +173,9 @@ def quarantine(root: Path, file: Path, reason: str) -> Path:
     and a corrected re-delivery under the same name is picked up cleanly.
     """
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    relative = file.resolve().relative_to(root.resolve())
+    # where the file sits, not where it points: a symbolic link is quarantined as itself (its target, inside
+    # the landing folder or outside it, is left alone)
+    relative = file.parent.resolve().relative_to(root.resolve()) / file.name
     target = root / QUARANTINE_DIR_NAME / stamp / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(file), target)

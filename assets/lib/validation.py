@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import math
 import re
 import shutil
 import time
@@ -84,7 +85,11 @@ def _describe(index_row: Mapping[str, Any], column: str | None) -> str:
     where = f"{index_row.get('source_file')} row {index_row.get('source_row')}"
     if column is None:
         return where
-    return f"{where}, column '{column}': {index_row.get(column)!r}"
+    value = index_row.get(column)
+    if hasattr(value, "item"):  # a NumPy scalar reads as its value (2012), not np.int64(2012)
+        value = value.item()
+    shown = "empty" if value is None or (isinstance(value, float) and math.isnan(value)) else repr(value)
+    return f"{where}, column '{column}': {shown}"
 
 
 def validate(

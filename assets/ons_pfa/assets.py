@@ -12,6 +12,8 @@ ONS_PFA_TABLES = FileSource(
              "area_type": "varchar", "measure": "varchar", "value": "double", "marker": "varchar"},
     models=("ons_pfa_values",),
     coverage=("table_id",),
+    # an edition is one file: the same edition under a second name would double every figure
+    unique_across_files=("edition_period_end", "table_id"),
     description="core.ons_pfa_values: every cell of every ONS Police Force Area data table, every edition "
     "(the year-ending-June-2019 edition is the national baseline).",
 )

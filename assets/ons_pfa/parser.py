@@ -267,8 +267,10 @@ class _Cells:
         self.is_other = ~self.blank & ~self.is_number & ~self.is_marker
 
 
-def _values(path: Path, sheet: str, raw: pd.Series, rows: np.ndarray, columns: np.ndarray) -> tuple:
-    """Published cells -> (value, marker). Numbers stay numbers, known markers go to ``marker``."""
+def _values(path: Path, sheet: str, raw: pd.Series, rows: np.ndarray, columns: np.ndarray,
+            labels: dict[int, str] | None = None) -> tuple:
+    """Published cells -> (value, marker). Numbers stay numbers, known markers go to ``marker``. A cell that is
+    neither is named by its sheet, cell and the column's header as ONS wrote it (`labels`)."""
     cells = _Cells(raw)
     text, bad = cells.text, cells.is_other
     if bad.any():
@@ -278,6 +280,7 @@ def _values(path: Path, sheet: str, raw: pd.Series, rows: np.ndarray, columns: n
             f"'{text.iloc[at]}' is neither a number nor a known ONS marker (-, .., :, +, *, N/A, [x], ...)",
             sheet=sheet,
             cell=_cell(int(rows[at]), int(columns[at])),
+            column=(labels or {}).get(int(columns[at])),
         )
     value = cells.numeric.where(cells.is_number).astype("float64")
     marker = text.where(cells.is_marker)
@@ -418,7 +421,7 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple]) -> _Table | None:
     rows_long = np.repeat(row_index, n_columns)
     columns_long = np.tile(np.array(measure_columns), n_rows)
     raw = pd.Series(body[measure_columns].to_numpy().ravel(), dtype=object)
-    value, marker = _values(path, sheet, raw, rows_long, columns_long)
+    value, marker = _values(path, sheet, raw, rows_long, columns_long, labels)
 
     codes = code_parts.loc[body.index]
     names = name_text.loc[body.index].fillna("").map(strip_footnotes)

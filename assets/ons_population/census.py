@@ -73,7 +73,16 @@ def read_census_ethnicity(path: str | Path) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise RejectedFile(path, f"not a well-formed CSV ({str(error).strip()})", row=_error_line(error)) from error
     frame.columns = [str(c).strip() for c in frame.columns]
-    if all(c in frame.columns for c in NOMIS_2011_ID_COLUMNS):
+    if frame.empty:
+        # a header and nothing under it: an export that failed, never a census with no people
+        raise RejectedFile(path, "no data rows under the header: the file holds no authority", row=FIRST_DATA_ROW)
+    # a Nomis 2011 file is told by its measure columns too, so one that lost an id column is reported as the
+    # 2011 file it is (naming that column), not as a 2021 file missing every column
+    if all(c in frame.columns for c in NOMIS_2011_ID_COLUMNS) or any(_NOMIS_MEASURE.match(c) for c in frame.columns):
+        absent = [c for c in NOMIS_2011_ID_COLUMNS if c not in frame.columns]
+        if absent:
+            raise RejectedFile(path, "Census 2011 (Nomis KS201EW) column(s) missing from the header: "
+                               + ", ".join(absent), row=1, column=absent[0])
         return _read_nomis_2011(path, frame)
     missing = [c for c in SOURCE_COLUMNS if c not in frame.columns]
     if missing:
@@ -193,11 +202,13 @@ def _read_nomis_2011(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
         at = int(off.to_numpy().argmax())
         raise RejectedFile(path, "the group subtotals do not add up to the published total", row=int(lines[at]),
                            column=by_label[NOMIS_TOTAL])
-    year = frame["date"].str.fullmatch(r"\d{4}").fillna(False).astype(bool)
+    # KS201EW is a Census 2011 table: any other year is a typo or another table, named here by the column the
+    # file has (the suite's check is on the derived census_year, which no supplier ever sees)
+    year = frame["date"].eq("2011")
     if not year.all():
         at = int((~year.to_numpy()).argmax())
-        raise RejectedFile(path, f"date '{frame['date'].iloc[at]}' is not a census year", row=int(lines[at]),
-                           column="date")
+        raise RejectedFile(path, f"date '{frame['date'].iloc[at]}' is not a census year of this table (KS201EW is "
+                           "Census 2011)", row=int(lines[at]), column="date")
     out = pd.concat([
         pd.DataFrame({"la_code": frame["geography code"], "la_name": frame["geography"], "ethnic_group_20": label,
                       "ethnic_group": ETHNIC_GROUP_5_BY_HEADING_2011[label.split(":", 1)[0]],

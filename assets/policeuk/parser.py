@@ -340,6 +340,12 @@ def parse_file_name(path: Path, kind: str) -> tuple[dt.date, str, str]:
         file_month = dt.datetime.strptime(match["month"], "%Y-%m").date()
     except ValueError:
         raise RejectedFile(path, f"file name month {match['month']!r} is not a valid YYYY-MM") from None
+    # the landing folder keeps each archive month in its own folder: a file in another month's folder is a
+    # copy misfiled (two files of one name would both load, counting every row twice)
+    folder = path.parent.name
+    if re.fullmatch(r"\d{4}-\d{2}", folder) and folder != match["month"]:
+        raise RejectedFile(path, f"the file is in folder {folder} but its name is for {match['month']}: each "
+                           "data.police.uk file goes in the folder of its month")
     slug = match["slug"]
     force_code = _force_aliases().get(slug)
     if force_code is None:
