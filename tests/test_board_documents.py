@@ -690,3 +690,13 @@ def test_a_baseline_band_kpi_shows_its_band_in_words(tmp_path: Path, national: p
     cells = dict(zip(headers, rows[-1], strict=True))
     assert (cells["Target"].value, cells["Target kind"].value, cells["Status"].value) == (
         "92.0% to 95.0%", "The baseline band or higher", "Met")
+
+
+def test_kpi_sheet_gives_each_kpis_assurance_in_words(tmp_path: Path, national: pd.DataFrame, kpis: pd.DataFrame,
+                                                      monthly: pd.DataFrame) -> None:
+    path = tmp_path / "scorecard.xlsx"
+    write_scorecard_workbook(path, national, kpis, monthly,
+                             assurance={"positive_outcomes": "consistently_missed", "officer_uplift": "hit_and_miss"})
+    headers, rows = table(load_workbook(path)["PCP KPIs"], "KPI")
+    assert headers[-1] == "Assurance (SPC)"
+    assert [row[8].value for row in rows] == ["Hit and miss", "Consistently missed", None]  # no verdict: empty

@@ -170,3 +170,12 @@ def test_workbook_and_statement_for_2022_q1_equal_the_marts(calibrated):
     assert "53 homicides, compared to 52 in the year ending June 2019 baseline" in statement
     assert "1.9% increase" in statement
     assert "160 episodes, a reduction of 55" in statement
+
+
+def test_kpi_assurance_from_the_monthly_charts(calibrated):
+    # 2021/22's positive outcome rate was 27.2% against a 50% target: no month of the last 24 comes near it, so
+    # the chart's upper limit is below the target and the target is consistently missed
+    rows = calibrated.query("select months, upper_limit, assurance from marts.kpi_assurance where force_code = ? "
+                            "and quarter_end = '2022-03-31' and kpi_id = 'stop_search_positive_outcome_rate'",
+                            [FORCE])
+    assert len(rows) == 1 and rows[0][0] == 24 and rows[0][1] < 50 and rows[0][2] == "consistently_missed"

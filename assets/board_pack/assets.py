@@ -46,6 +46,8 @@ def _frames(warehouse: Warehouse) -> dict[str, pd.DataFrame]:
             "spc": conn.execute("select * from marts.measure_spc").df(),
             "baseline": conn.execute("select * from core.national_baseline").df(),
             "paper": conn.execute("select * from marts.board_paper_figures").df(),
+            "assurance": conn.execute(
+                "select force_code, quarter_end, kpi_id, assurance from marts.kpi_assurance").df(),
         }
 
 
@@ -59,7 +61,7 @@ class DocumentsConfig(Config):
        # the tables _frames reads
        deps=[AssetKey(name) for name in ("national_measures", "pcp_scorecard", "measure_monthly",
                                          "measure_breakdowns", "measure_spc", "national_baseline", "dim_force",
-                                         "dim_measure", "board_paper_figures")],
+                                         "dim_measure", "board_paper_figures", "kpi_assurance")],
        description="The board documents for every quarter: `exports/scorecard-<YYYY>-Q<n>.xlsx` (national measures, "
        "PCP KPIs with RAG status, trend charts, notes) and `exports/statement-<YYYY>-Q<n>.md` (one paragraph per "
        "measure, every number from the marts), and the same statement as `statement-<YYYY>-Q<n>.docx` (numbered "
@@ -90,7 +92,7 @@ def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig,
         label = quarter_label(pd.Timestamp(quarter_end))
         suffix = "" if force_code == main_force else f"-{measures['slug'].iloc[0]}"
         by_force_quarter = {name: frame[(frame["force_code"] == force_code) & (frame["quarter_end"] == quarter_end)]
-                            for name, frame in frames.items() if name in ("kpis", "breakdowns", "paper")}
+                            for name, frame in frames.items() if name in ("kpis", "breakdowns", "paper", "assurance")}
         monthly = frames["monthly"]
         monthly = monthly[(monthly["force_code"] == force_code)
                           & (pd.to_datetime(monthly["month"]) <= pd.to_datetime(measures["window_end"]).max())]
@@ -102,7 +104,7 @@ def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig,
         spc = frames["spc"][frames["spc"]["force_code"] == force_code]
         spc = spc[pd.to_datetime(spc["month"]) <= pd.to_datetime(measures["window_end"]).max()]
         fingerprint = _fingerprint(layout, measures, by_force_quarter["kpis"], by_force_quarter["breakdowns"],
-                                   monthly, spc, by_force_quarter["paper"])
+                                   monthly, spc, by_force_quarter["paper"], by_force_quarter["assurance"])
         fingerprints[workbook.name] = fingerprint
         if (not config.rewrite_all and previous.get(workbook.name) == fingerprint and workbook.exists()
                 and statement.exists() and statement_docx.exists()):
@@ -113,6 +115,8 @@ def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig,
         write_scorecard_workbook(pending / workbook.name, measures, by_force_quarter["kpis"], monthly,
                                  paper_figures=by_force_quarter["paper"], prepared=date.today(), spc=spc,
                                  variation=latest_variation(spc, measures),
+                                 assurance=dict(zip(by_force_quarter["assurance"]["kpi_id"],
+                                                    by_force_quarter["assurance"]["assurance"], strict=True)),
                                  commentary=measure_commentary(measures, by_force_quarter["breakdowns"], spc, monthly))
         text = draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly,
                                paper_figures=by_force_quarter["paper"])

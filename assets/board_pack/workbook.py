@@ -121,6 +121,11 @@ VARIATION_WORDS = {"common_cause": "Common cause: no signal", "special_cause_con
                    "no_point": "No value for the month"}
 
 
+# marts.kpi_assurance in words
+ASSURANCE_WORDS = {"consistently_met": "Consistently met", "consistently_missed": "Consistently missed",
+                   "hit_and_miss": "Hit and miss", "not_enough_data": "Not enough months to judge"}
+
+
 # What each sheet holds, for the cover's contents
 SHEET_CONTENTS = {
     "National measures": "The National Crime and Policing Measures: the latest 12 months against the year to June "
@@ -321,11 +326,16 @@ def _target(record: Mapping[str, object], level: str) -> tuple[object, str | Non
     return record.get("target"), level
 
 
-def _kpi_sheet(sheet: Worksheet, kpis: pd.DataFrame, force_name: object, quarter_end: pd.Timestamp) -> None:
+def _kpi_sheet(sheet: Worksheet, kpis: pd.DataFrame, force_name: object, quarter_end: pd.Timestamp,
+               assurance: Mapping[str, str] | None = None) -> None:
     _put(sheet, 1, 1, f"{force_name}: Police and Crime Plan KPI scorecard").font = TITLE_FONT
     _put(sheet, 2, 1, f"Quarter ending {quarter_end.day} {quarter_end:%B %Y}")
     header_row = 4
-    _header(sheet, header_row, KPI_HEADERS, KPI_WIDTHS)
+    headers, widths = KPI_HEADERS, KPI_WIDTHS
+    if assurance is not None:
+        # Making Data Count's assurance: will the target be met, judged from the monthly chart's limits
+        headers, widths = (*headers, "Assurance (SPC)"), (*widths, 22)
+    _header(sheet, header_row, headers, widths)
     row = header_row
     for record in kpis.to_dict("records"):
         row += 1
@@ -341,6 +351,9 @@ def _kpi_sheet(sheet: Worksheet, kpis: pd.DataFrame, force_name: object, quarter
             _put(sheet, row, 7, None if baseline_date is None else baseline_date.date(), DATE_FORMAT),
             _put(sheet, row, 8, STATUS_WORDS.get(record.get("status"), record.get("status"))),
         ]
+        if assurance is not None:
+            code = assurance.get(record.get("kpi_id"))
+            cells.append(_put(sheet, row, 9, ASSURANCE_WORDS.get(code, code) if code else None))
         for cell in cells:
             cell.alignment = WRAP
     # monitor is neutral: amber would read as "at risk"; no data and not comparable are grey
@@ -350,7 +363,7 @@ def _kpi_sheet(sheet: Worksheet, kpis: pd.DataFrame, force_name: object, quarter
                                                "No baseline": (GREY_RULE_FILL, GREY_FONT),
                                                "Not comparable": (GREY_RULE_FILL, GREY_FONT)})
     if row > header_row:
-        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(KPI_HEADERS))}{row}"
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{row}"
     _for_print(sheet)
 
 
@@ -664,7 +677,8 @@ def _save_reproducibly(workbook: Workbook, path: Path, stamp: datetime) -> None:
 def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame,
                              notes: Mapping[str, str] | None = None, paper_figures: pd.DataFrame | None = None,
                              commentary: Mapping[str, str] | None = None, prepared: date | None = None,
-                             spc: pd.DataFrame | None = None, variation: Mapping[str, str] | None = None) -> None:
+                             spc: pd.DataFrame | None = None, variation: Mapping[str, str] | None = None,
+                             assurance: Mapping[str, str] | None = None) -> None:
     """Write the quarter's board workbook: Cover, National measures, PCP KPIs, Board paper figures (when any),
     Trends, Trend data and Notes.
 
@@ -679,6 +693,7 @@ def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.
     spc: marts.measure_spc rows of the force up to the window end: each trend chart then draws its XmR centre line
         and limits.
     variation: each measure's SPC variation at its latest month by measure_id (latest_variation), shown in words.
+    assurance: each KPI's marts.kpi_assurance verdict by kpi_id, shown in words beside its status.
     """
     if national.empty:
         raise ValueError("national: no rows for the workbook")
@@ -695,7 +710,7 @@ def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.
     cover = workbook.active
     cover.title = "Cover"
     _national_sheet(workbook.create_sheet("National measures"), national, commentary, variation)
-    _kpi_sheet(workbook.create_sheet("PCP KPIs"), kpis, force_name, quarter_end)
+    _kpi_sheet(workbook.create_sheet("PCP KPIs"), kpis, force_name, quarter_end, assurance)
     if paper_figures is not None and len(paper_figures):
         _paper_sheet(workbook.create_sheet("Board paper figures"), paper_figures, force_name, quarter_end)
     _trends_sheet(workbook.create_sheet("Trends"), workbook.create_sheet("Trend data"), monthly, national,

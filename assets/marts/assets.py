@@ -49,6 +49,14 @@ def reporting_quarters(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "reporting_quarters")
 
 
+@asset(group_name=GROUP, **MART_TABLE, deps=sql_deps("kpi_assurance"),
+       description="marts.kpi_assurance: whether each KPI with a target will meet it (NHS Making Data Count): the XmR "
+       "limits of its metric month by month over the 24 months to the quarter end, and where the target falls "
+       "against them: consistently met, consistently missed, or hit and miss.")
+def kpi_assurance(warehouse: Warehouse) -> MaterializeResult:
+    return _build(warehouse, "kpi_assurance")
+
+
 @asset(group_name=GROUP, **MART_TABLE, deps=sql_deps("measure_spc"),
        description="marts.measure_spc: an XmR chart per force and measure (NHS Making Data Count): centre line and "
        "natural process limits from the baseline months of reference/spc.toml, and the signal rules (outside the "
