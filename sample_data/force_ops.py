@@ -374,6 +374,20 @@ def _write_csv(path: Path, header: tuple[str, ...], columns: list[list[str]]) ->
     path.write_bytes((BYTE_ORDER_MARK + LINE_END.join(lines) + LINE_END).encode("utf-8"))
 
 
+
+def write_monthly_csvs(root: Path, force_slug: str, first: int, last: int,
+                       sources: tuple[tuple[str, str, tuple[str, ...], dict[int, list[list[str]]]], ...]) -> list[Path]:
+    """Write each source's monthly files (folder, file-name kind, header, {month: columns}) that fall between
+    the first and last month inclusive, named ``<folder>/<force>-<kind>-<YYYY-MM>.csv``; return the paths."""
+    written: list[Path] = []
+    for folder, stem, header, files in sources:
+        for month, columns in sorted(files.items()):
+            if first <= month <= last:
+                path = root / folder / f"{force_slug}-{stem}-{_month_text(month)}.csv"
+                _write_csv(path, header, columns)
+                written.append(path)
+    return written
+
 def _sequence_bases(months: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """First sequence number of each month's references; numbering restarts every calendar year."""
     bases = np.ones(months.size, dtype=np.int64)
@@ -695,18 +709,11 @@ def write_force_ops(
     force = load_force(force_slug)
     months = _Calendar.covering(first, last)
     root = Path(out_dir)
-    written: list[Path] = []
-    sources = (
+    written = write_monthly_csvs(root, force_slug, first, last, (
         (FIREARM_DIR, "firearm-discharges", FIREARM_COLUMNS, _firearm_files(force, months, seed)),
         (DRUG_DIR, "drug-activity", DRUG_COLUMNS, _drug_files(force, months, seed)),
         (SMS_DIR, "sms-survey", SMS_COLUMNS, _sms_files(force, months, seed)),
-    )
-    for folder, stem, header, files in sources:
-        for month, columns in files.items():
-            if first <= month <= last:
-                path = root / folder / f"{force_slug}-{stem}-{_month_text(month)}.csv"
-                _write_csv(path, header, columns)
-                written.append(path)
+    ))
     force_name = _display_name(force_slug)
     for month, cells in _workforce_snapshots(force, months, seed).items():
         if first <= month <= last:

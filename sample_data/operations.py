@@ -56,12 +56,11 @@ from sample_data.force_ops import (
     _days,
     _lsoa_field,
     _month_number,
-    _month_text,
     _monthly_counts,
     _scale,
     _sequence_bases,
     _shape,
-    _write_csv,
+    write_monthly_csvs,
 )
 
 RECOVERY_DIR = Path("force/firearm-recoveries")
@@ -218,19 +217,10 @@ def write_operations(
         raise ValueError(f"first_month {first_month} is after last_month {last_month}")
     force = load_force(force_slug)
     months = _Calendar.covering(first, last)
-    root = Path(out_dir)
-    written: list[Path] = []
-    sources = (
+    return write_monthly_csvs(Path(out_dir), force_slug, first, last, (
         (RECOVERY_DIR, "firearm-recoveries", RECOVERY_COLUMNS, _recovery_files(force, months, seed)),
         (OPERATIONS_DIR, "operations", OPERATIONS_COLUMNS, _operation_files(force, months, seed)),
-    )
-    for folder, stem, header, files in sources:
-        for month, columns in files.items():
-            if first <= month <= last:
-                path = root / folder / f"{force_slug}-{stem}-{_month_text(month)}.csv"
-                _write_csv(path, header, columns)
-                written.append(path)
-    return written
+    ))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -64,7 +64,7 @@ from sample_data.force_ops import (
     _monthly_counts,
     _scale,
     _shape,
-    _write_csv,
+    write_monthly_csvs,
 )
 
 ARREST_REFERRAL_DIR = Path("partners/arrest-referral")
@@ -275,19 +275,10 @@ def write_partners(
         raise ValueError(f"first_month {first_month} is after last_month {last_month}")
     force = load_force(force_slug)
     months = _Calendar.covering(first, last)
-    root = Path(out_dir)
-    written: list[Path] = []
-    sources = (
+    return write_monthly_csvs(Path(out_dir), force_slug, first, last, (
         (ARREST_REFERRAL_DIR, "arrest-referral", ARREST_REFERRAL_COLUMNS, _arrest_referral_files(force, months, seed)),
         (FRAUD_DIR, "fraud-reports", FRAUD_COLUMNS, _fraud_files(force, months, seed)),
-    )
-    for folder, stem, header, files in sources:
-        for month, columns in files.items():
-            if first <= month <= last:
-                path = root / folder / f"{force_slug}-{stem}-{_month_text(month)}.csv"
-                _write_csv(path, header, columns)
-                written.append(path)
-    return written
+    ))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,7 +42,7 @@ import numpy as np
 
 from sample_data import calibration as cal
 from sample_data.crimes import ForceData, largest_remainder, load_force, round_half_up
-from sample_data.force_ops import _days, _days_in, _month_number, _month_text, _scale, _write_csv
+from sample_data.force_ops import _days, _days_in, _month_number, _month_text, _scale, write_monthly_csvs
 
 USE_OF_FORCE_DIR = Path("force/use-of-force")
 BWV_DIR = Path("force/stop-search-bwv")
@@ -228,17 +228,10 @@ def write_use_of_force(
         raise ValueError(f"first_month {first_month} is after last_month {last_month}")
     force = load_force(force_slug)
     months = list(range(first, last + 1))
-    root = Path(out_dir)
-    written: list[Path] = []
-    for folder, stem, header, files in (
+    return write_monthly_csvs(Path(out_dir), force_slug, first, last, (
         (USE_OF_FORCE_DIR, "use-of-force", USE_OF_FORCE_COLUMNS, _use_of_force_files(force, months, seed)),
         (BWV_DIR, "stop-search-bwv", BWV_COLUMNS, _bwv_files(force, months, seed)),
-    ):
-        for month, columns in sorted(files.items()):
-            path = root / folder / f"{force_slug}-{stem}-{_month_text(month)}.csv"
-            _write_csv(path, header, columns)
-            written.append(path)
-    return written
+    ))
 
 
 def main(argv: list[str] | None = None) -> int:
