@@ -64,6 +64,8 @@ def conn():
                 "period date, sha256 varchar, rows integer, loaded_at timestamp, run_id varchar)")
     con.execute("create table core.fact_stop_search (force_code varchar, month date)")
     con.execute("create table core.fact_workforce (force_code varchar, snapshot_date date)")
+    con.execute("create table core.fact_use_of_force (force_code varchar, month date)")
+    con.execute("create table core.fact_stop_search_bwv (force_code varchar, month date)")
     build_table(con, "reporting_quarters")
     build_table(con, "national_measures")
     yield con
