@@ -84,9 +84,9 @@ def not_comparable_reason(record: Mapping[str, object]) -> str | None:
 
 
 # The board paper's sections in the order the paper takes them (homicide para 6, firearms 10, drugs 16,
-# neighbourhood crime 24, cyber and fraud 30), then the annual report's KPI tables; a section not listed
+# neighbourhood crime 24, cyber crime and fraud 30), then the annual report's KPI tables; a section not listed
 # comes after these, alphabetically
-PAPER_SECTIONS = ("Homicide", "Firearms", "Drugs", "Neighbourhood crime", "Cyber and fraud",
+PAPER_SECTIONS = ("Homicide", "Firearms", "Drugs", "Neighbourhood crime", "Cyber crime", "Cyber and fraud",
                   "Stop and search and use of force", "Recruitment")
 
 
