@@ -21,10 +21,8 @@ windows as (
 ),
 
 delivered_months as (
-    -- a month is delivered when its crime extract was loaded (an empty file included)
-    select distinct force_code, period as month
-    from meta.loaded_files
-    where source = 'recorded_crime' and force_code is not null and period is not null
+    -- a month is delivered when its crime extract was loaded (an empty file included): sql/macros.sql
+    select force_code, month from delivered_months(['recorded_crime'])
 ),
 
 suspect_age_months as (
