@@ -724,19 +724,25 @@ def write_force_ops(
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write sample firearm, drug, SMS survey and workforce extracts.")
-    parser.add_argument("--out", type=Path, required=True, help="landing root; files go to OUT/force/...")
+def generator_main(write, description: str, folder: str, default_seed: int, argv: list[str] | None = None) -> int:
+    """The command line of a monthly-extract generator: --out, --force, --first-month, --last-month, --seed,
+    then write(out, force, first_month, last_month, seed) and say how many files it wrote where."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, required=True, help=f"landing root; files go to OUT/{folder}/...")
     parser.add_argument("--force", default=cal.CALIBRATED_FORCE_SLUG, help="data.police.uk force slug")
     parser.add_argument("--first-month", default=cal.DEFAULT_FIRST_MONTH)
     parser.add_argument("--last-month", default=cal.DEFAULT_LAST_MONTH)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--seed", type=int, default=default_seed)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    paths = write_force_ops(args.out, args.force, args.first_month, args.last_month, args.seed)
-    elapsed = time.perf_counter() - started
-    print(f"wrote {len(paths)} files under {args.out / 'force'} in {elapsed:.1f} s")
+    paths = write(args.out, args.force, args.first_month, args.last_month, args.seed)
+    print(f"wrote {len(paths)} files under {args.out / folder} in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return generator_main(write_force_ops, "Write sample firearm, drug, SMS survey and workforce extracts.", "force",
+                          DEFAULT_SEED, argv)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,6 @@ West Midlands is exact.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -60,6 +59,7 @@ from sample_data.force_ops import (
     _scale,
     _sequence_bases,
     _shape,
+    generator_main,
     write_monthly_csvs,
 )
 
@@ -224,16 +224,8 @@ def write_operations(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write sample firearm recovery and operational activity extracts.")
-    parser.add_argument("--out", type=Path, required=True, help="landing root; files go to OUT/force/...")
-    parser.add_argument("--force", default=cal.CALIBRATED_FORCE_SLUG, help="data.police.uk force slug")
-    parser.add_argument("--first-month", default=cal.DEFAULT_FIRST_MONTH)
-    parser.add_argument("--last-month", default=cal.DEFAULT_LAST_MONTH)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    args = parser.parse_args(argv)
-    paths = write_operations(args.out, args.force, args.first_month, args.last_month, args.seed)
-    print(f"wrote {len(paths)} files under {args.out / 'force'}")
-    return 0
+    return generator_main(write_operations, "Write sample firearm recovery and operational activity extracts.",
+                          "force", DEFAULT_SEED, argv)
 
 
 if __name__ == "__main__":

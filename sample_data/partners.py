@@ -46,7 +46,6 @@ West Midlands is exact.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -64,6 +63,7 @@ from sample_data.force_ops import (
     _monthly_counts,
     _scale,
     _shape,
+    generator_main,
     write_monthly_csvs,
 )
 
@@ -282,16 +282,8 @@ def write_partners(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write sample arrest referral and fraud report extracts.")
-    parser.add_argument("--out", type=Path, required=True, help="landing root; files go to OUT/partners/...")
-    parser.add_argument("--force", default=cal.CALIBRATED_FORCE_SLUG, help="data.police.uk force slug")
-    parser.add_argument("--first-month", default=cal.DEFAULT_FIRST_MONTH)
-    parser.add_argument("--last-month", default=cal.DEFAULT_LAST_MONTH)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    args = parser.parse_args(argv)
-    paths = write_partners(args.out, args.force, args.first_month, args.last_month, args.seed)
-    print(f"wrote {len(paths)} files under {args.out / 'partners'}")
-    return 0
+    return generator_main(write_partners, "Write sample arrest referral and fraud report extracts.",
+                          "partners", DEFAULT_SEED, argv)
 
 
 if __name__ == "__main__":

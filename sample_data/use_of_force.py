@@ -33,7 +33,6 @@ Midlands (as ``sample_data/force_ops.py`` does); only West Midlands is exact.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,15 @@ import numpy as np
 
 from sample_data import calibration as cal
 from sample_data.crimes import ForceData, largest_remainder, load_force, round_half_up
-from sample_data.force_ops import _days, _days_in, _month_number, _month_text, _scale, write_monthly_csvs
+from sample_data.force_ops import (
+    _days,
+    _days_in,
+    _month_number,
+    _month_text,
+    _scale,
+    generator_main,
+    write_monthly_csvs,
+)
 
 USE_OF_FORCE_DIR = Path("force/use-of-force")
 BWV_DIR = Path("force/stop-search-bwv")
@@ -235,16 +242,8 @@ def write_use_of_force(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write sample use-of-force and body-worn video extracts.")
-    parser.add_argument("--out", type=Path, required=True, help="landing root; files go to OUT/force/...")
-    parser.add_argument("--force", default=cal.CALIBRATED_FORCE_SLUG, help="data.police.uk force slug")
-    parser.add_argument("--first-month", default=cal.DEFAULT_FIRST_MONTH)
-    parser.add_argument("--last-month", default=cal.DEFAULT_LAST_MONTH)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    args = parser.parse_args(argv)
-    paths = write_use_of_force(args.out, args.force, args.first_month, args.last_month, args.seed)
-    print(f"wrote {len(paths)} files under {args.out / 'force'}")
-    return 0
+    return generator_main(write_use_of_force, "Write sample use-of-force and body-worn video extracts.",
+                          "force", DEFAULT_SEED, argv)
 
 
 if __name__ == "__main__":
