@@ -119,6 +119,9 @@ UNKNOWN_ETHNIC_GROUP = "Unknown"
 _CODE_RE = re.compile(r"\s*\(\s*([a-z]{1,2}\d?)\s*\)$", re.IGNORECASE)
 
 
+# Called for every row of every file (a few hundred thousand times a run) over a few dozen distinct
+# labels: each label is normalised once.
+@cache
 def normalise_label(text: str | None) -> str:
     """The comparison key of a published label: case-folded, runs of whitespace as one space,
     spaces around "/" and "-" made uniform and a trailing bracketed code ("(B2)") dropped.
@@ -290,6 +293,7 @@ _NAME_RE = re.compile(
 )
 
 
+@cache
 def self_defined_group(self_defined: str | None) -> str | None:
     """The group of a self-defined ethnicity label of either Census list, None when the label is
     in neither (by normalised label first, then by its bracketed 2001 code)."""
@@ -300,6 +304,7 @@ def self_defined_group(self_defined: str | None) -> str | None:
     return group
 
 
+@cache
 def ethnic_group(self_defined: str | None, officer_defined: str | None) -> str:
     """The search-ratio ethnic group of one search: White, Black, Asian, Mixed, Other, Not stated
     or Unknown.
