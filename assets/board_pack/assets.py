@@ -111,15 +111,17 @@ def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig,
             unchanged += 1
             continue
         pending.mkdir(parents=True, exist_ok=True)
+        # one commentary for both documents: the workbook prints it beside each measure, the statement under it
+        commentary = measure_commentary(measures, by_force_quarter["breakdowns"], spc, monthly)
         # the cover's date is the day the figures were written: a document is rewritten only when they change
         write_scorecard_workbook(pending / workbook.name, measures, by_force_quarter["kpis"], monthly,
                                  paper_figures=by_force_quarter["paper"], prepared=date.today(), spc=spc,
                                  variation=latest_variation(spc, measures),
                                  assurance=dict(zip(by_force_quarter["assurance"]["kpi_id"],
                                                     by_force_quarter["assurance"]["assurance"], strict=True)),
-                                 commentary=measure_commentary(measures, by_force_quarter["breakdowns"], spc, monthly))
+                                 commentary=commentary)
         text = draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly,
-                               paper_figures=by_force_quarter["paper"])
+                               paper_figures=by_force_quarter["paper"], commentary=commentary)
         (pending / statement.name).write_text(text, encoding="utf-8")
         stamp = pd.Timestamp(quarter_end).to_pydatetime().replace(hour=0, minute=0, second=0, microsecond=0)
         write_statement_docx(pending / statement_docx.name, text, f"{measures['force_name'].iloc[0]}: statement, "

@@ -3,8 +3,9 @@ highest/lowest-since sentences; every number from the mart frames passed in."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from assets.board_pack.common import (
@@ -311,6 +312,32 @@ SPC_RULE_WORDS = {"outside_limits": "is outside the natural process limits",
                                   "limit"}
 
 
+def _month_order(months: np.ndarray) -> np.ndarray:
+    """The positions of months in the order DataFrame.sort_values("month") puts them (numpy's quicksort of the
+    months that are not NaT, then the NaT), so a repeated month keeps the order pandas gives it."""
+    missing = np.isnat(months)
+    positions = np.arange(len(months))
+    return np.concatenate([positions[~missing][months[~missing].argsort(kind="quicksort")], positions[missing]])
+
+
+def _months_of(series: pd.DataFrame) -> np.ndarray:
+    return pd.to_datetime(series["month"]).to_numpy()
+
+
+def _values_of(series: pd.DataFrame, column: str) -> np.ndarray:
+    # floats, a missing value NaN: the comparisons below then give what pandas gives on the column
+    return series[column].to_numpy(dtype=float, na_value=np.nan)
+
+
+def _trailing_run(same: np.ndarray) -> int:
+    """How many of the last entries are True, counting back from the end."""
+    misses = np.flatnonzero(~same)
+    return len(same) if not len(misses) else len(same) - 1 - int(misses[-1])
+
+
+# The two sentences below read numpy arrays rather than filtering and sorting frames: they run for every measure
+# of every quarter, and pandas' per-call cost was most of the documents' time. They give what the frame
+# operations they replace (sort_values("month"), then the rows to the window's end) give, to the character.
 def _spc_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str | None:
     """The SPC verdict on a measure's latest month in the window, in words: "a run of 8 months above the
     average since August 2021: a real increase, not noise" or "within the natural limits: no signal".
@@ -318,34 +345,35 @@ def _spc_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str 
     series: marts.measure_spc rows of one force and measure."""
     if series.empty or window_end is None:
         return None
-    frame = series.assign(month=pd.to_datetime(series["month"])).sort_values("month")
-    frame = frame[frame["month"] <= window_end]
-    if frame.empty or frame["month"].iloc[-1] != window_end.to_period("M").to_timestamp():
+    months = _months_of(series)
+    order = _month_order(months)
+    months = months[order]
+    kept = months <= window_end.to_datetime64()  # sorted, NaT last: the rows to the window's end
+    order, months = order[kept], months[kept]
+    if not len(months) or months[-1] != window_end.to_period("M").to_timestamp().to_datetime64():
         return None  # the window's last month has no point (missing or suppressed): no verdict
-    latest = frame.iloc[-1]
-    label = f"{latest['month']:%B %Y}"
-    if not bool(latest["signal"]):
+    values, centres = _values_of(series, "value")[order], _values_of(series, "centre")[order]
+    label = f"{pd.Timestamp(months[-1]):%B %Y}"
+    if not bool(series["signal"].to_numpy()[order[-1]]):
         return (f"On the statistical process control chart, {label} is within the natural limits of the "
                 "baseline year's variation: no signal of real change.")
-    above = latest["value"] > latest["centre"]
-    rule = str(latest["rule"])
+    above = values[-1] > centres[-1]
+    rule = str(series["rule"].to_numpy()[order[-1]])
     if rule in ("shift", "trend"):
-        segment = frame[frame["segment"] == latest["segment"]]
+        segments = series["segment"].to_numpy()[order]
+        in_segment = segments == segments[-1]
+        values, centres, months = values[in_segment], centres[in_segment], months[in_segment]
         if rule == "shift":
-            same = (segment["value"] > segment["centre"]) if above else (segment["value"] < segment["centre"])
+            same = (values > centres) if above else (values < centres)
             what = "above the average" if above else "below the average"
         else:
-            steps = segment["value"].diff()
-            above = bool(steps.iloc[-1] > 0)
+            steps = np.concatenate([[np.nan], np.diff(values)])  # Series.diff: the first month has no step
+            above = bool(steps[-1] > 0)
             same = (steps > 0) if above else (steps < 0)
             what = "rising" if above else "falling"
-        run = 0
-        for flag in reversed(same.tolist()):
-            if not flag:
-                break
-            run += 1
+        run = _trailing_run(same)
         run += 1 if rule == "trend" else 0  # a run of rises counts the month it starts from
-        start = segment["month"].iloc[-run]
+        start = pd.Timestamp(months[-run])
         signal = f"shows a run of {run} months {what} since {start:%B %Y}"
     else:
         signal = SPC_RULE_WORDS[rule].format(side="upper" if above else "lower")
@@ -357,18 +385,22 @@ def _extreme_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> 
     """"March 2022 is the highest month since May 2019" (or lowest), when the window's last month is."""
     if series.empty or window_end is None:
         return None
-    frame = series.assign(month=pd.to_datetime(series["month"])).dropna(subset=["value"]).sort_values("month")
-    frame = frame[frame["month"] <= window_end]
-    if len(frame) < 13 or frame["month"].iloc[-1] != window_end.to_period("M").to_timestamp():
+    values = _values_of(series, "value")
+    valued = ~np.isnan(values)  # the months with a value (dropna), then sorted
+    months, values = _months_of(series)[valued], values[valued]
+    order = _month_order(months)
+    months, values = months[order], values[order]
+    kept = months <= window_end.to_datetime64()
+    months, values = months[kept], values[kept]
+    if len(months) < 13 or months[-1] != window_end.to_period("M").to_timestamp().to_datetime64():
         return None  # at least a year before it to be a highest or lowest of note
-    latest, earlier = frame.iloc[-1], frame.iloc[:-1]
-    label = f"{latest['month']:%B %Y}"
-    for word, beaten in (("highest", earlier["value"] >= latest["value"]),
-                         ("lowest", earlier["value"] <= latest["value"])):
-        if not beaten.iloc[-12:].any():
+    latest, earlier = values[-1], values[:-1]
+    label = f"{pd.Timestamp(months[-1]):%B %Y}"
+    for word, beaten in (("highest", earlier >= latest), ("lowest", earlier <= latest)):
+        if not beaten[-12:].any():
             if not beaten.any():
-                return f"{label} is the {word} month in the series (since {frame['month'].iloc[0]:%B %Y})."
-            since = earlier[beaten]["month"].iloc[-1]
+                return f"{label} is the {word} month in the series (since {pd.Timestamp(months[0]):%B %Y})."
+            since = pd.Timestamp(months[:-1][beaten][-1])
             return f"{label} is the {word} month since {since:%B %Y}."
     return None
 
@@ -430,26 +462,38 @@ def paper_sections(figures: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _by_measure(frame: pd.DataFrame) -> Callable[[object], pd.DataFrame]:
+    """A measure's rows of the frame, in the frame's order and with its index, as frame[frame["measure_id"] ==
+    measure] gives them (no rows: an empty frame of the same columns), the frame split once."""
+    groups = dict(tuple(frame.groupby("measure_id", sort=False))) if len(frame) else {}
+    empty = frame.iloc[:0]
+    return lambda measure: groups.get(measure, empty)
+
+
 def measure_commentary(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.DataFrame | None = None,
                        monthly: pd.DataFrame | None = None) -> dict[str, str]:
     """Each measure's paragraph of the statement without its bold name, by measure_id: the statement prints
     them under the priorities' headings, the workbook beside each measure."""
     commentary = {}
+    # each frame split by measure once: a boolean filter of the whole frame per measure and sentence was most of
+    # the statement's time
+    monthly_of = None if monthly is None else _by_measure(monthly)
+    spc_of = None if spc is None else _by_measure(spc)
     for record in national.to_dict("records"):
         paragraph = _measure_paragraph(record, breakdowns).removeprefix(f"**{record['measure_name']}.** ")
         window_end = timestamp_of(record.get("window_end"))
         month_start = None if window_end is None else window_end.to_period("M").to_timestamp()
         extra = [
-            _extreme_sentence(monthly[monthly["measure_id"] == record["measure_id"]], month_start)
-            if monthly is not None else None,
-            _spc_sentence(spc[spc["measure_id"] == record["measure_id"]], month_start) if spc is not None else None,
+            None if monthly_of is None else _extreme_sentence(monthly_of(record["measure_id"]), month_start),
+            None if spc_of is None else _spc_sentence(spc_of(record["measure_id"]), month_start),
         ]
         commentary[record["measure_id"]] = " ".join([paragraph, *(sentence for sentence in extra if sentence)])
     return commentary
 
 
 def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.DataFrame | None = None,
-                    monthly: pd.DataFrame | None = None, paper_figures: pd.DataFrame | None = None) -> str:
+                    monthly: pd.DataFrame | None = None, paper_figures: pd.DataFrame | None = None,
+                    commentary: Mapping[str, str] | None = None) -> str:
     """The draft National Crime and Policing Measures statement as markdown: a heading per priority and one
     paragraph per measure, in the board paper's wording, every figure taken from the frames.
 
@@ -459,6 +503,8 @@ def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.Da
     says whether the latest month is a highest or lowest of note and what the SPC chart shows.
     paper_figures: marts.board_paper_figures rows of the force and quarter (optional): the paper's other
     figures (firearms recovered, warrants, drug treatment, fraud, ...), a section each after the measures.
+    commentary: measure_commentary of the same frames, when the caller has it already (the workbook prints it
+    too); computed here otherwise.
     """
     if national.empty:
         raise ValueError("national: no rows for the statement")
@@ -467,7 +513,7 @@ def draft_statement(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.Da
     lines = [f"# National Crime and Policing Measures: {force} statement", "",
              f"Quarter ending {quarter_end.day} {quarter_end:%B %Y}. Draft: every figure is taken from the "
              "warehouse's marts (national measures, measure breakdowns and the board paper's other figures).", ""]
-    paragraphs = measure_commentary(national, breakdowns, spc, monthly)
+    paragraphs = commentary if commentary is not None else measure_commentary(national, breakdowns, spc, monthly)
     previous_priority = None
     for record in in_board_order(national).to_dict("records"):
         if record["priority"] != previous_priority:
