@@ -14,12 +14,14 @@ from datetime import datetime
 from pathlib import Path
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 BOLD_RUN = re.compile(r"\*\*(.+?)\*\*")
 
 
-def _add_runs(paragraph, text: str) -> None:
+def _add_runs(paragraph: Paragraph, text: str) -> None:
     # "**Homicide.** Volumes ..." : the bold lead-in the Markdown marks with ** becomes a bold run
     position = 0
     for match in BOLD_RUN.finditer(text):
@@ -39,20 +41,32 @@ def statement_document(markdown: str, title: str) -> Document:
     document.core_properties.author = "policing-scorecard warehouse"
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
+    # each style's id looked up once: python-docx finds a style given by name by scanning every style of the
+    # template (and again for the default style) on each paragraph, which was most of the document's time
+    style_ids = {name: document.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+                 for name in ("Title", "Heading 1", "List Number")}
+
+    def paragraph(style: str, text: str = "") -> Paragraph:
+        # what add_paragraph(text, style) (and so add_heading, with Title or Heading 1) writes: the text a run as
+        # it stands, pStyle the style's id
+        added = document.add_paragraph(text)
+        added._p.style = style_ids[style]
+        return added
+
     for block in markdown.split("\n\n"):
         for line in block.strip().splitlines() if block.lstrip().startswith("- ") else [block.strip()]:
             if not line:
                 continue
             if line.startswith("# "):
-                document.add_heading(line[2:], level=0)
+                paragraph("Title", line[2:])
             elif line.startswith("## "):
-                document.add_heading(line[3:], level=1)
+                paragraph("Heading 1", line[3:])
             elif line.startswith("- "):
-                _add_runs(document.add_paragraph(style="List Number"), line[2:])
+                _add_runs(paragraph("List Number"), line[2:])
             elif line.startswith("Quarter ending"):  # the standfirst under the title is not a paragraph of the paper
                 _add_runs(document.add_paragraph(), line)
             else:
-                _add_runs(document.add_paragraph(style="List Number"), " ".join(line.splitlines()))
+                _add_runs(paragraph("List Number"), " ".join(line.splitlines()))
     return document
 
 
