@@ -30,12 +30,12 @@ STREET = REAL / "policeuk" / "2018-08-warwickshire-street.subset20.csv"
 def build_geography(con: duckdb.DuckDBPyConnection) -> None:
     """core.dim_force, dim_local_authority and dim_geography from the shipped reference files, built as the
     pipeline builds them."""
-    from assets.dimensions.assets import LAD_STAGING, _set_reference_paths
+    from assets.dimensions.assets import GEOGRAPHY_STAGING, LAD_STAGING, _set_reference_paths
     from assets.lib.sql import build_table, create_staging_view
 
     con.execute("create schema if not exists core")
     _set_reference_paths(con)
-    for view in ("stg_forces", *LAD_STAGING, "stg_lsoa_lookup", "stg_lsoa_wales"):
+    for view in ("stg_forces", *LAD_STAGING, *GEOGRAPHY_STAGING):
         create_staging_view(con, view)
     for model in ("dim_force", "dim_local_authority", "dim_geography"):
         build_table(con, model)

@@ -1,5 +1,7 @@
 """The geography dimensions built from the shipped ONS lookups (reference/README.md), every expected
-code typed by hand from the ONS lookup and reference/forces.csv."""
+code typed by hand from the ONS lookup and reference/forces.csv. The 2021 LSOA examples are typed from
+their names in reference/ons-lsoa21.csv, the district of that name in reference/ons-ltla22.csv and its
+PFA in reference/ons-lad17-csp17-pfa17-lookup.csv (a district created later: its predecessors' PFA)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ SUFFOLK = "E23000025"
 CITY_OF_LONDON = "E23000034"
 METROPOLITAN = "E23000001"
 NORTH_WALES, GWENT, SOUTH_WALES, DYFED_POWYS = "W15000001", "W15000002", "W15000003", "W15000004"
+WEST_MIDLANDS = "E23000014"
+HUMBERSIDE = "E23000012"
+WEST_MERCIA = "E23000016"
 
 
 @pytest.fixture(scope="module")
@@ -172,8 +177,9 @@ def test_every_census_2021_authority_maps_to_exactly_one_force(conn):
 def test_every_2011_lsoa_of_england_and_wales_has_a_district_and_force(conn):
     by_country = dict(conn.execute(
         "select left(lsoa_code, 1), count(*) from core.dim_geography"
-        " where la_code_current is not null and force_code is not null group by 1").fetchall())
+        " where in_2011 and la_code_current is not null and force_code is not null group by 1").fetchall())
     assert by_country == {"E": 32_844, "W": 1_909}  # all 34,753 LSOAs of the 2011 Census
+    assert conn.execute("select count(*) from core.dim_geography where in_2011").fetchone() == (34_753,)
     assert conn.execute("select count(*) = count(distinct lsoa_code) from core.dim_geography").fetchone() == (True,)
 
 
@@ -196,7 +202,8 @@ def test_welsh_lsoas_take_msoa_and_district_from_the_ons_name(conn):
                        " where lsoa_code = 'W01001777'").fetchone()
     assert row == ("Cardiff 001A", None, "Cardiff 001", "Cardiff", "W92000004")
     # "The Vale of Glamorgan 001A" in the ONS file, district "Vale of Glamorgan"
-    assert conn.execute("select count(*) from core.dim_geography where la_code = 'W06000014'").fetchone() == (79,)
+    assert conn.execute("select count(*) from core.dim_geography where la_code = 'W06000014'"
+                        " and in_2011").fetchone() == (79,)
 
 
 def test_the_lookups_own_force_agrees_with_the_district_force_wherever_it_has_one(conn):
@@ -210,6 +217,107 @@ def test_the_lookups_own_force_agrees_with_the_district_force_wherever_it_has_on
         "   else lookup.home_office_force_name end"
         " where lookup.home_office_force_name is not null").fetchone()
     assert (disagreements, compared) == (0, 32_844 - 3_335)
+
+
+def lsoas_2021() -> dict[str, str]:
+    """code -> name of every LSOA of the ONS Census 2021 list."""
+    with (REFERENCE_DIR / "ons-lsoa21.csv").open(encoding="utf-8", newline="") as handle:
+        return {r["areacd"]: r["areanm"] for r in csv.DictReader(handle)}
+
+
+def test_every_2021_lsoa_of_the_ons_list_has_a_district_and_force(conn):
+    listed = lsoas_2021()
+    assert len(listed) == 35_672  # 33,755 in England, 1,917 in Wales
+    found = dict(conn.execute(
+        "select lsoa_code, force_code from core.dim_geography"
+        " where in_2021 and la_code_current is not null and force_code is not null").fetchall())
+    assert sorted(found) == sorted(listed)
+    assert len(set(found.values())) == 43
+
+
+def test_one_row_per_lsoa_of_2011_or_2021(conn):
+    # distinct codes of the three files, counted in the shell:
+    # cat reference/lsoa-force-lookup.csv reference/lsoa11-wales.csv reference/ons-lsoa21.csv
+    #   | grep -oE '\b[EW]01[0-9]{6}\b' | sort -u | wc -l
+    rows, codes, both, only_2011, only_2021 = conn.execute(
+        "select count(*), count(distinct lsoa_code), count(*) filter (where in_2011 and in_2021),"
+        " count(*) filter (where in_2011 and not in_2021), count(*) filter (where in_2021 and not in_2011)"
+        " from core.dim_geography").fetchone()
+    assert rows == codes == 36_778
+    # comm of the sorted 2011 and 2021 code lists: 33,647 in both, 1,106 only 2011, 2,025 only 2021
+    assert (both, only_2011, only_2021) == (33_647, 1_106, 2_025)
+    assert conn.execute("select count(*) from core.dim_geography where not in_2011 and not in_2021").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(("lsoa_code", "lsoa_name", "la_code", "la_code_current", "force"), [
+    ("E01034913", "Birmingham 014F", "E08000025", "E08000025", WEST_MIDLANDS),
+    ("E01033951", "Buckinghamshire 001C", "E06000060", "E06000060", THAMES_VALLEY),  # a district of 2020
+    ("E01034956", "Craven 006E", "E07000163", "E06000065", NORTH_YORKSHIRE),  # North Yorkshire since 2023
+    ("E01034958", "Hambleton 007F", "E07000164", "E06000065", NORTH_YORKSHIRE),
+    ("W01001959", "Merthyr Tydfil 005E", "W06000024", "W06000024", SOUTH_WALES),
+    # the list writes the name in quotes, a comma in it
+    ("E01034271", "Bournemouth, Christchurch and Poole 038E", "E06000058", "E06000058", DORSET),
+    # named not as the ONS district list names the district ("Kingston upon Hull, City of", ...)
+    ("E01035463", "Kingston upon Hull 011F", "E06000010", "E06000010", HUMBERSIDE),
+    ("E01035055", "Herefordshire 011E", "E06000019", "E06000019", WEST_MERCIA),
+    ("E01033902", "Bristol 054F", "E06000023", "E06000023", AVON_AND_SOMERSET),
+])
+def test_2021_lsoa_examples(conn, lsoa_code, lsoa_name, la_code, la_code_current, force):
+    row = conn.execute(
+        "select lsoa_name, msoa_code, msoa_name, la_code, la_code_current, force_code, force_inferred_from_la,"
+        " in_2011, in_2021 from core.dim_geography where lsoa_code = ?", [lsoa_code]).fetchone()
+    assert row == (lsoa_name, None, lsoa_name[:-1], la_code, la_code_current, force, True, False, True)
+
+
+def test_2021_lsoas_take_the_region_of_their_district(conn):
+    assert conn.execute("select region_code, region_name from core.dim_geography where lsoa_code = 'E01034913'"
+                        ).fetchone() == ("E12000005", "WEST MIDLANDS")  # Birmingham 014F
+    assert conn.execute("select region_code from core.dim_geography where lsoa_code = 'W01001959'"
+                        ).fetchone() == ("W92000004",)
+    assert conn.execute("select count(*) from core.dim_geography where region_code is null").fetchone() == (0,)
+
+
+def test_an_lsoa_of_both_censuses_is_its_2011_row(conn):
+    # E01000147 is "Barnet 030A" in the 2011 lookup and "Barnet 043F" in the 2021 list: same LSOA, one row
+    row = conn.execute("select lsoa_name, msoa_code, la_code, in_2011, in_2021 from core.dim_geography"
+                       " where lsoa_code = 'E01000147'").fetchone()
+    assert row == ("Barnet 030A", "E02000053", "E09000003", True, True)
+
+
+def test_a_2021_lsoa_named_for_no_district_is_kept_and_named_by_the_check(tmp_path):
+    from assets.dimensions.assets import _set_reference_paths, dim_geography_unique_lsoas
+    from assets.lib.resources import make_warehouse
+    from assets.lib.sql import create_staging_view
+
+    listed = tmp_path / "lsoa21.csv"
+    text = (REFERENCE_DIR / "ons-lsoa21.csv").read_text(encoding="utf-8")
+    listed.write_text(text + "\nE01099999,Nowhere 001A", encoding="utf-8")
+    warehouse = make_warehouse(tmp_path / "w.duckdb")
+    with warehouse.transaction() as con:
+        build_geography(con)
+        _set_reference_paths(con)
+        con.execute("set variable lsoa21_csv = ?", [str(listed)])
+        create_staging_view(con, "stg_lsoa21")
+        build_table(con, "dim_geography")
+        assert con.execute("select la_code, force_code, in_2021 from core.dim_geography"
+                           " where lsoa_code = 'E01099999'").fetchone() == (None, None, True)
+    result = dim_geography_unique_lsoas(warehouse=warehouse)
+    assert not result.passed
+    assert result.metadata["lsoas_without_district_or_force"].value == ["E01099999 Nowhere 001A"]
+
+
+def test_the_check_passes_on_the_shipped_files(tmp_path):
+    from assets.dimensions.assets import dim_geography_unique_lsoas
+    from assets.lib.resources import make_warehouse
+
+    warehouse = make_warehouse(tmp_path / "w.duckdb")
+    with warehouse.transaction() as con:
+        build_geography(con)
+    result = dim_geography_unique_lsoas(warehouse=warehouse)
+    assert result.passed
+    assert result.metadata["lsoas_without_district_or_force"].value == []
+    assert (result.metadata["lsoas_2021"].value, result.metadata["lsoas_in_ons_2021_list"].value) == (
+        35_672, 35_672)
 
 
 # --- populations summed to force areas -----------------------------------------------------------

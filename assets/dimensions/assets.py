@@ -7,9 +7,11 @@ from assets.homeoffice_prc.assets import PRC_OPEN_DATA
 from assets.lib.file_sources import ensure_loaded_files
 from assets.lib.reference_data import (
     FORCES_CSV,
+    LAD_2022_CSV,
     LAD_CHANGES_CSV,
     LAD_CURRENT_CSV,
     LAD_PFA_LOOKUP_CSV,
+    LSOA21_CSV,
     LSOA_LOOKUP_CSV,
     OFFENCE_CLASSIFICATION_CSV,
     PRIORITY_AREAS_CSV,
@@ -31,6 +33,8 @@ def _set_reference_paths(conn) -> None:
         "lad_changes_csv": LAD_CHANGES_CSV,
         "lad_current_csv": LAD_CURRENT_CSV,
         "welsh_lsoa_csv": WELSH_LSOA_CSV,
+        "lsoa21_csv": LSOA21_CSV,
+        "lad_2022_csv": LAD_2022_CSV,
         "priority_areas_csv": PRIORITY_AREAS_CSV,
     }.items():
         conn.execute(f"set variable {name} = ?", [str(path)])
@@ -97,10 +101,14 @@ def dim_local_authority(warehouse: Warehouse) -> MaterializeResult:
     return _build(warehouse, "dim_local_authority", LAD_STAGING)
 
 
-@asset(group_name=GROUP, **CORE_TABLE, deps=sql_deps("dim_geography"), description="Every 2011 LSOA of England and "
-       "Wales to MSOA, local authority (as coded then and now) and force area.")
+GEOGRAPHY_STAGING = ("stg_lsoa_lookup", "stg_lsoa_wales", "stg_lsoa21", "stg_lad_2022")
+
+
+@asset(group_name=GROUP, **CORE_TABLE, deps=sql_deps("dim_geography"), description="Every 2011 and 2021 LSOA of "
+       "England and Wales to MSOA, local authority (as coded then and now) and force area; in_2011 and in_2021 "
+       "say which census's LSOAs each is (ONS list of Census 2021 LSOAs, reference/ons-lsoa21.csv).")
 def dim_geography(warehouse: Warehouse) -> MaterializeResult:
-    return _build(warehouse, "dim_geography", ("stg_lsoa_lookup", "stg_lsoa_wales"))
+    return _build(warehouse, "dim_geography", GEOGRAPHY_STAGING)
 
 
 @asset(group_name=GROUP, **CORE_TABLE,
@@ -171,15 +179,26 @@ def dim_local_authority_complete(warehouse: Warehouse) -> AssetCheckResult:
     )
 
 
-@asset_check(asset=dim_geography, description="Every LSOA once, every one with a local authority and a force area.")
+@asset_check(asset=dim_geography, description="Every LSOA once, every one with a local authority and a force area; "
+             "every LSOA of the ONS 2021 list is there (one whose name matches no district is named).")
 def dim_geography_unique_lsoas(warehouse: Warehouse) -> AssetCheckResult:
     with warehouse.get_connection() as conn:
-        rows, lsoas, with_la, with_force = conn.execute(
-            "select count(*), count(distinct lsoa_code), count(la_code_current), count(force_code)"
-            " from core.dim_geography"
+        rows, lsoas, with_la, with_force, lsoas_2011, lsoas_2021 = conn.execute(
+            "select count(*), count(distinct lsoa_code), count(la_code_current), count(force_code),"
+            " count(*) filter (where in_2011), count(*) filter (where in_2021) from core.dim_geography"
         ).fetchone()
-    return AssetCheckResult(passed=rows == lsoas == with_la == with_force,
-                            metadata={"lsoas": lsoas, "lsoas_with_la": with_la, "lsoas_with_force": with_force})
+        listed_2021 = conn.execute(
+            "select count(distinct trim(areacd)) from read_csv(?, header = true, all_varchar = true,"
+            " delim = ',', quote = '\"')", [str(LSOA21_CSV)]).fetchone()[0]
+        # a 2021 LSOA whose name matches no district is kept without one: named here, never dropped
+        unmatched = [f"{code} {name}" for code, name in conn.execute(
+            "select lsoa_code, lsoa_name from core.dim_geography where la_code_current is null or force_code is null"
+            " order by lsoa_code limit 50").fetchall()]
+    return AssetCheckResult(passed=rows == lsoas == with_la == with_force and lsoas_2021 == listed_2021,
+                            metadata={"lsoas": lsoas, "lsoas_with_la": with_la, "lsoas_with_force": with_force,
+                                      "lsoas_2011": lsoas_2011, "lsoas_2021": lsoas_2021,
+                                      "lsoas_in_ons_2021_list": listed_2021,
+                                      "lsoas_without_district_or_force": MetadataValue.json(unmatched)})
 
 
 @asset(group_name=GROUP, **CORE_TABLE, deps=sql_deps("dim_priority_area"),

@@ -12,11 +12,14 @@ FORCES_CSV = REFERENCE_DIR / "forces.csv"
 LSOA_LOOKUP_CSV = REFERENCE_DIR / "lsoa-force-lookup.csv"
 # The geography beyond that lookup (reference/README.md says where each file comes from): the ONS
 # district to police force area lookup, district code changes since 2009, the ONS list of current
-# (2023) districts and the Welsh 2011 LSOAs the lookup lacks.
+# (2023) districts, the Welsh 2011 LSOAs the lookup lacks, and the ONS lists of Census 2021 LSOAs and
+# of the December 2022 districts their names are made from.
 LAD_PFA_LOOKUP_CSV = REFERENCE_DIR / "ons-lad17-csp17-pfa17-lookup.csv"
 LAD_CHANGES_CSV = REFERENCE_DIR / "lad-changes.csv"
 LAD_CURRENT_CSV = REFERENCE_DIR / "ons-ltla23.csv"
 WELSH_LSOA_CSV = REFERENCE_DIR / "lsoa11-wales.csv"
+LSOA21_CSV = REFERENCE_DIR / "ons-lsoa21.csv"
+LAD_2022_CSV = REFERENCE_DIR / "ons-ltla22.csv"
 OFFENCE_CLASSIFICATION_CSV = REFERENCE_DIR / "prc-pfa-mar2013-onwards-tables201718.csv"
 
 
