@@ -186,10 +186,14 @@ TRENDS_CHART_COLUMNS = 9  # columns of TRENDS_COLUMN_WIDTH a chart of CHART_WIDT
 def _put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None) -> Cell:
     """Write one cell. Text Excel would read as a formula (=, +, - or @ first) is stored as a string with Excel's
     quote prefix: opening the workbook never runs it, and editing the cell keeps it text."""
+    return _fill(sheet.cell(row=row, column=column), value, number_format)
+
+
+def _fill(cell: Cell, value: object, number_format: str | None = None) -> Cell:
+    """Give a cell its value and number format as _put does (a cell not yet on a sheet, for Worksheet.append)."""
     value = plain(value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters from extracts would corrupt the file
-    cell = sheet.cell(row=row, column=column)
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"
@@ -499,6 +503,10 @@ def _trend_data_sheet(sheet: Worksheet, wide: pd.DataFrame, labels: Mapping[str,
     _put(sheet, header_row, 1, "Month").font = BOLD
     sheet.column_dimensions["A"].width = 12
     columns: dict[str, dict[str, int]] = {}
+    # the figures are made a column at a time, as cells not yet on the sheet, and appended a row at a time below
+    # the header: a sheet.cell() per figure (tens of thousands a workbook) was most of the sheet's time. Made in
+    # the order they always were, so the number formats are registered (numbered) in the same order.
+    figures: list[list[Cell]] = []
     column = 2
     for measure, label in labels.items():
         series = {"value": label}
@@ -512,12 +520,14 @@ def _trend_data_sheet(sheet: Worksheet, wide: pd.DataFrame, labels: Mapping[str,
             sheet.column_dimensions[get_column_letter(column)].width = TRENDS_COLUMN_WIDTH
             level = _unit_formats(units.get(measure))[0]
             values = wide[measure] if key == "value" else limits[measure][key]
-            for offset, value in enumerate(values, start=1):
-                _put(sheet, header_row + offset, column, value, level)
+            figures.append([_fill(Cell(sheet), value, level) for value in values.tolist()])
             columns[measure][key] = column
             column += 1
-    for offset, month in enumerate(wide.index, start=1):
-        _put(sheet, header_row + offset, 1, month.date(), MONTH_FORMAT)
+    months = [_fill(Cell(sheet), month.date(), MONTH_FORMAT) for month in wide.index]
+    if sheet.max_row != header_row:
+        raise RuntimeError("Trend data: rows below the header before the figures")  # append writes below them
+    for row in zip(months, *figures, strict=True):
+        sheet.append(row)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
     sheet.print_title_rows = f"{header_row}:{header_row}"
     _for_print(sheet)
