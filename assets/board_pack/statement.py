@@ -3,7 +3,7 @@ highest/lowest-since sentences; every number from the mart frames passed in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -320,47 +320,55 @@ def _month_order(months: np.ndarray) -> np.ndarray:
     return np.concatenate([positions[~missing][months[~missing].argsort(kind="quicksort")], positions[missing]])
 
 
-def _months_of(series: pd.DataFrame) -> np.ndarray:
-    return pd.to_datetime(series["month"]).to_numpy()
-
-
-def _values_of(series: pd.DataFrame, column: str) -> np.ndarray:
-    # floats, a missing value NaN: the comparisons below then give what pandas gives on the column
-    return series[column].to_numpy(dtype=float, na_value=np.nan)
-
-
 def _trailing_run(same: np.ndarray) -> int:
     """How many of the last entries are True, counting back from the end."""
     misses = np.flatnonzero(~same)
     return len(same) if not len(misses) else len(same) - 1 - int(misses[-1])
 
 
-# The two sentences below read numpy arrays rather than filtering and sorting frames: they run for every measure
-# of every quarter, and pandas' per-call cost was most of the documents' time. They give what the frame
-# operations they replace (sort_values("month"), then the rows to the window's end) give, to the character.
-def _spc_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str | None:
+# A measure's rows of a mart frame as numpy columns by name (_series_by_measure): the two sentences below run for
+# every measure of every quarter, and filtering and sorting a frame each time (pandas' per-call cost) was most of
+# the documents' time. They give what those frame operations (the measure's rows, sort_values("month"), then the
+# rows to the window's end) give, to the character.
+MeasureSeries = Mapping[str, np.ndarray]
+
+
+def _series_by_measure(frame: pd.DataFrame, figures: Sequence[str],
+                       others: Sequence[str] = ()) -> Callable[[object], MeasureSeries]:
+    """Each measure's rows of the frame as numpy columns, in the frame's order (the rows frame[frame["measure_id"]
+    == measure] holds; none: empty columns): month as datetime64, the figures as floats (missing: NaN), the others
+    as they are (a column the frame lacks is left out). The frame is converted and split once."""
+    columns = {"month": pd.to_datetime(frame["month"]).to_numpy(),
+               **{name: frame[name].to_numpy(dtype=float, na_value=np.nan) for name in figures if name in frame},
+               **{name: frame[name].to_numpy() for name in others if name in frame}}
+    positions = frame.groupby("measure_id", sort=False).indices if len(frame) else {}
+    none = np.array([], dtype=np.intp)
+    return lambda measure: {name: column[positions.get(measure, none)] for name, column in columns.items()}
+
+
+def _spc_sentence(series: MeasureSeries, window_end: pd.Timestamp | None) -> str | None:
     """The SPC verdict on a measure's latest month in the window, in words: "a run of 8 months above the
     average since August 2021: a real increase, not noise" or "within the natural limits: no signal".
 
     series: marts.measure_spc rows of one force and measure."""
-    if series.empty or window_end is None:
+    if not len(series["month"]) or window_end is None:
         return None
-    months = _months_of(series)
+    months = series["month"]
     order = _month_order(months)
     months = months[order]
     kept = months <= window_end.to_datetime64()  # sorted, NaT last: the rows to the window's end
     order, months = order[kept], months[kept]
     if not len(months) or months[-1] != window_end.to_period("M").to_timestamp().to_datetime64():
         return None  # the window's last month has no point (missing or suppressed): no verdict
-    values, centres = _values_of(series, "value")[order], _values_of(series, "centre")[order]
+    values, centres = series["value"][order], series["centre"][order]
     label = f"{pd.Timestamp(months[-1]):%B %Y}"
-    if not bool(series["signal"].to_numpy()[order[-1]]):
+    if not bool(series["signal"][order[-1]]):
         return (f"On the statistical process control chart, {label} is within the natural limits of the "
                 "baseline year's variation: no signal of real change.")
     above = values[-1] > centres[-1]
-    rule = str(series["rule"].to_numpy()[order[-1]])
+    rule = str(series["rule"][order[-1]])
     if rule in ("shift", "trend"):
-        segments = series["segment"].to_numpy()[order]
+        segments = series["segment"][order]
         in_segment = segments == segments[-1]
         values, centres, months = values[in_segment], centres[in_segment], months[in_segment]
         if rule == "shift":
@@ -381,13 +389,15 @@ def _spc_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str 
     return f"On the statistical process control chart, {label} {signal}: a real {change}, not noise."
 
 
-def _extreme_sentence(series: pd.DataFrame, window_end: pd.Timestamp | None) -> str | None:
-    """"March 2022 is the highest month since May 2019" (or lowest), when the window's last month is."""
-    if series.empty or window_end is None:
+def _extreme_sentence(series: MeasureSeries, window_end: pd.Timestamp | None) -> str | None:
+    """"March 2022 is the highest month since May 2019" (or lowest), when the window's last month is.
+
+    series: marts.measure_monthly rows of one force and measure."""
+    if not len(series["month"]) or window_end is None:
         return None
-    values = _values_of(series, "value")
+    values = series["value"]
     valued = ~np.isnan(values)  # the months with a value (dropna), then sorted
-    months, values = _months_of(series)[valued], values[valued]
+    months, values = series["month"][valued], values[valued]
     order = _month_order(months)
     months, values = months[order], values[order]
     kept = months <= window_end.to_datetime64()
@@ -462,23 +472,14 @@ def paper_sections(figures: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _by_measure(frame: pd.DataFrame) -> Callable[[object], pd.DataFrame]:
-    """A measure's rows of the frame, in the frame's order and with its index, as frame[frame["measure_id"] ==
-    measure] gives them (no rows: an empty frame of the same columns), the frame split once."""
-    groups = dict(tuple(frame.groupby("measure_id", sort=False))) if len(frame) else {}
-    empty = frame.iloc[:0]
-    return lambda measure: groups.get(measure, empty)
-
-
 def measure_commentary(national: pd.DataFrame, breakdowns: pd.DataFrame, spc: pd.DataFrame | None = None,
                        monthly: pd.DataFrame | None = None) -> dict[str, str]:
     """Each measure's paragraph of the statement without its bold name, by measure_id: the statement prints
     them under the priorities' headings, the workbook beside each measure."""
     commentary = {}
-    # each frame split by measure once: a boolean filter of the whole frame per measure and sentence was most of
-    # the statement's time
-    monthly_of = None if monthly is None else _by_measure(monthly)
-    spc_of = None if spc is None else _by_measure(spc)
+    # each frame converted and split by measure once, not filtered per measure and sentence
+    monthly_of = None if monthly is None else _series_by_measure(monthly, ("value",))
+    spc_of = None if spc is None else _series_by_measure(spc, ("value", "centre"), ("signal", "rule", "segment"))
     for record in national.to_dict("records"):
         paragraph = _measure_paragraph(record, breakdowns).removeprefix(f"**{record['measure_name']}.** ")
         window_end = timestamp_of(record.get("window_end"))
