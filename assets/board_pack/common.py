@@ -3,7 +3,9 @@ national baseline period, and helpers over mart frames."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import pandas as pd
 
@@ -104,3 +106,20 @@ def sentence_case(text: object) -> str:
     ("lethal barrelled firearms recovered" -> "Lethal barrelled firearms recovered"; "NRM referrals" kept)."""
     text = str(text)
     return text[:1].upper() + text[1:]
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while one document is built and saved. A workbook is some 100,000
+    objects that live until it is saved (cells, styles, chart parts); made in a run, they set off full collections
+    again and again, each going over every object of the process (Dagster's and pandas' too): over a second of a
+    21-quarter run. Nothing is lost: reference counting frees as usual, and the collector, back on after the
+    document, collects its cycles. It stays off if the caller had turned it off. A decorator too
+    (@cyclic_gc_paused()), as any contextmanager is."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -18,6 +18,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
+from assets.board_pack.common import cyclic_gc_paused
+
 BOLD_RUN = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -70,6 +72,7 @@ def statement_document(markdown: str, title: str) -> Document:
     return document
 
 
+@cyclic_gc_paused()
 def write_statement_docx(path: Path, markdown: str, title: str, stamp: datetime) -> None:
     """Write the statement as .docx with fixed document times (created, modified, zip entries)."""
     document = statement_document(markdown, title)

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from assets.board_pack.common import (
+    cyclic_gc_paused,
     force_of,
     in_board_order,
     months_between,
@@ -683,6 +684,7 @@ def _save_reproducibly(workbook: Workbook, path: Path, stamp: datetime) -> None:
             target.writestr(entry, data)
 
 
+@cyclic_gc_paused()
 def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame,
                              notes: Mapping[str, str] | None = None, paper_figures: pd.DataFrame | None = None,
                              commentary: Mapping[str, str] | None = None, prepared: date | None = None,
