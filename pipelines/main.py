@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -38,15 +39,36 @@ def _innermost(error) -> str:
     """The error that started it ("Error occurred while executing op ..." wraps the one that says why)."""
     while error.cause is not None:
         error = error.cause
-    return error.message.strip()
+    return _in_words(error.message.strip())
+
+
+_NO_SPACE = re.compile(r"No space left on device|\[Errno 28\]|errno 28", re.IGNORECASE)
+_WRITING = re.compile(r'(?:file|write|writing|to) "?(/[^"\s:]+)"?')
+
+
+def _in_words(message: str) -> str:
+    """A framework error said as an operator needs it: a full disk is named as such, with the file."""
+    if "the disk is full" in message or not _NO_SPACE.search(message):
+        return message
+    where = _WRITING.search(message)
+    return ("the disk is full" + (f": could not write {where[1]}" if where else "")
+            + "; the published warehouse and board documents are unchanged. Free space on that disk and run "
+            f"again ({message.splitlines()[0]})")
 
 
 def _failures(result) -> list[str]:
-    messages = [
-        f"{event.step_key}: {_innermost(event.event_specific_data.error)}"
-        for event in result.all_events
-        if event.is_step_failure and event.event_specific_data and event.event_specific_data.error
-    ]
+    """The run's failed steps (one line per distinct reason, naming its steps), the steps that did not run
+    because of them, and the blocking checks that failed."""
+    steps_by_reason: dict[str, list[str]] = {}
+    for event in result.all_events:
+        if event.is_step_failure and event.event_specific_data and event.event_specific_data.error:
+            steps_by_reason.setdefault(_innermost(event.event_specific_data.error), []).append(event.step_key)
+    messages = [f"{', '.join(steps)}: {reason}" if len(steps) < 4 else
+                f"{len(steps)} steps ({', '.join(steps[:3])}, ...): {reason}"
+                for reason, steps in steps_by_reason.items()]
+    skipped = sorted({event.step_key for event in result.all_events if event.is_step_skipped})
+    if skipped:
+        messages.append(f"not run, because a step they depend on failed: {', '.join(skipped)}")
     messages += [
         f"check {evaluation.asset_key.to_user_string()}.{evaluation.check_name}: {evaluation.description}"
         for evaluation in result.get_asset_check_evaluations()
