@@ -28,6 +28,7 @@ import csv
 import hashlib
 import html
 import io
+import json
 import os
 import struct
 import time
@@ -48,8 +49,20 @@ from sample_data.census import write_census_ethnicity
 from sample_data.force_ops import write_force_ops
 from sample_data.hes import write_hes_workbooks
 from sample_data.operations import write_operations
+from sample_data.partners import write_partners
 from sample_data.use_of_force import write_use_of_force
-from tests.conftest import ONS_JUNE_2019, ONS_MARCH_2019, POPULATION, PRC, REAL, STOP_SEARCH, STREET, Pipeline, crime
+from tests.conftest import (
+    ONS_JUNE_2019,
+    ONS_MARCH_2019,
+    POPULATION,
+    PRC,
+    REAL,
+    REPO,
+    STOP_SEARCH,
+    STREET,
+    Pipeline,
+    crime,
+)
 
 CENSUS_2011 = REAL / "ons-census" / "census2011-ks201ew-ethnic-group-by-la.subset30.csv"
 
@@ -160,7 +173,8 @@ def make_bases(scratch: Path) -> Bases:
     bases = Bases(scratch)
     written = [*write_force_ops(scratch / "ops", first_month="2020-01", last_month="2021-03"),
                *write_operations(scratch / "ops", first_month="2020-01", last_month="2021-03"),
-               *write_use_of_force(scratch / "ops", first_month="2020-01", last_month="2021-03")]
+               *write_use_of_force(scratch / "ops", first_month="2020-01", last_month="2021-03"),
+               *write_partners(scratch / "ops", first_month="2020-01", last_month="2021-03")]
     for path in written:
         stem = path.stem.removeprefix("west-midlands-")
         bases.ops[stem] = path
@@ -185,6 +199,8 @@ GOOD: dict[str, str] = {
     "stop_search_bwv": "force/stop-search-bwv/west-midlands-stop-search-bwv-2021-03.csv",
     "firearm_recoveries": "force/firearm-recoveries/west-midlands-firearm-recoveries-2021-03.csv",
     "operations": "force/operations/west-midlands-operations-2021-03.csv",
+    "arrest_referral": "partners/arrest-referral/west-midlands-arrest-referral-2021-03.csv",
+    "fraud_reports": "partners/fraud/west-midlands-fraud-reports-2021-03.csv",
     "stop_and_search": "policeuk/2018-08/2018-08-west-midlands-stop-and-search.csv",
     "street_crime": "policeuk/2018-08/2018-08-warwickshire-street.csv",
     "ons_pfa_tables": f"ons/pfa-tables/{ONS_JUNE_2019.name}",
@@ -229,7 +245,8 @@ def write_good(landing: Path, bases: Bases, second_run: bool = False) -> None:
     for key, kind in (("firearm_discharges", "firearm-discharges"), ("drug_activity", "drug-activity"),
                       ("sms_survey", "sms-survey"), ("use_of_force", "use-of-force"),
                       ("stop_search_bwv", "stop-search-bwv"), ("firearm_recoveries", "firearm-recoveries"),
-                      ("operations", "operations")):
+                      ("operations", "operations"), ("arrest_referral", "arrest-referral"),
+                      ("fraud_reports", "fraud-reports")):
         if key == SECOND_RUN_GOOD and not second_run:
             continue
         write_rows(landing / GOOD[key], with_text(key, bases.op(kind, "2021-03")), "utf-8-sig")
@@ -507,7 +524,7 @@ CASES: tuple[Case, ...] = (
                ("row 2", "no data rows")),
     bytes_case("crime_truncated_mid_row", "recorded_crime", crimes("2020-05"),
                lambda b: truncated_text(crime_table(crime_rows("2020-05", "T", 4)), 2),
-               ("row 4", "Expected 15 columns, got 3")),
+               ("row 4", "column 'ho_offence_code'", "the row is cut short: 3 of the header's 15 fields")),
     bytes_case("crime_pdf_renamed_csv", "recorded_crime", crimes("2020-06"), lambda b: PDF_BYTES,
                ("whole file", "PDF")),
     bytes_case("crime_png_renamed_csv", "recorded_crime", crimes("2020-07"), lambda b: PNG_BYTES,
@@ -572,7 +589,7 @@ CASES: tuple[Case, ...] = (
             lambda r: set_cell(r, 1, "weapon_type", MARKUP),
             ("row 2", "column 'weapon_type'", MARKUP_QUOTED, "weapon_type is Shotgun")),
     op_bytes_case("firearm_truncated", "firearm_discharges", "2020-05", lambda r: truncated_text(r, 3),
-                  ("row 5", "Expected 7 columns, got 3")),
+                  ("row 5", "column 'weapon_type'", "the row is cut short: 3 of the header's 7 fields")),
     op_case("firearm_bad_lsoa", "firearm_discharges", "2020-06", lambda r: set_cell(r, 2, "lsoa_code", "B1 1AA"),
             ("row 3", "column 'lsoa_code'", "'B1 1AA'", "LSOA code")),
     # ---- drug activity -----------------------------------------------------------------------------------
@@ -643,9 +660,29 @@ CASES: tuple[Case, ...] = (
     op_case("operations_type_missing", "operations", "2020-01", lambda r: set_cell(r, 1, "activity_type", ""),
             ("row 2", "column 'activity_type': empty", "activity_type is required")),
     op_bytes_case("operations_truncated", "operations", "2020-02", lambda r: truncated_text(r, 5),
-                  ("row 7", "Expected 4 columns, got 3")),
+                  ("row 7", "column 'activity_type'", "the row is cut short: 3 of the header's 4 fields")),
     csv_case("operations_misnamed", "operations", "force/operations/west-midlands-operation-2020-03.csv",
              lambda b: b.op("operations", "2020-03"), ("whole file", "file name must be")),
+    # ---- partners: arrest referral and NFIB fraud reports ----------------------------------------------------
+    op_case("arrest_referral_unknown_type", "arrest_referral", "2020-01",
+            lambda r: set_cell(r, 1, "record_type", "Drugs test"),
+            ("row 2", "column 'record_type'", "'Drugs test'", "record_type is Drug test")),
+    op_case("arrest_referral_date_outside_month", "arrest_referral", "2020-02",
+            lambda r: set_cell(r, 2, "record_date", "2020-03-01"),
+            ("row 3", "column 'record_date'", "'2020-03-01'", "lies inside the month named in the file name")),
+    op_bytes_case("arrest_referral_truncated", "arrest_referral", "2020-03", lambda r: truncated_text(r, 4),
+                  ("row 6", "column 'record_type'", "the row is cut short: 3 of the header's 5 fields")),
+    op_case("arrest_referral_missing_column", "arrest_referral", "2020-04", lambda r: drop_column(r, "test_result"),
+            ("row 1", "column 'test_result'", "required column(s) missing")),
+    op_case("fraud_impossible_date", "fraud_reports", "2020-01", lambda r: set_cell(r, 1, "report_date", "2020-01-32"),
+            ("row 2", "column 'report_date'", "'2020-01-32'", "a date written YYYY-MM-DD")),
+    op_case("fraud_victim_type_markup", "fraud_reports", "2020-02", lambda r: set_cell(r, 3, "victim_type", MARKUP),
+            ("row 4", "column 'victim_type'", MARKUP_QUOTED, "victim_type is Individual or Organisation")),
+    op_case("fraud_duplicate_reference", "fraud_reports", "2020-03",
+            lambda r: set_cell(r, 2, "report_reference", r[1][r[0].index("report_reference")]),
+            ("row 3", "column 'report_reference'", "unique within the force")),
+    op_case("fraud_cyber_flag_formula", "fraud_reports", "2020-04", lambda r: set_cell(r, 1, "cyber_enabled", FORMULA),
+            ("row 2", "column 'cyber_enabled'", "cyber_enabled is Y, N or empty")),
     # ---- data.police.uk stop and search ------------------------------------------------------------------
     csv_case("stop_search_renamed_column", "stop_and_search",
              "policeuk/2018-09/2018-09-west-midlands-stop-and-search.csv",
@@ -865,6 +902,24 @@ def quarantined(pipeline: Pipeline, case: Case) -> list[Path]:
     folder = pipeline.landing / QUARANTINE_DIR_NAME
     return [p for p in folder.rglob(case.name) if not p.is_dir() and p.relative_to(folder).parts[1:] ==
             Path(case.path).parts]
+
+
+# month columns the parsers derive from a delivered date: a rule on them must name the delivered column
+DERIVED_MONTHS = {"date_month", "recorded_month"}
+
+
+def test_every_rule_on_a_derived_column_names_the_delivered_one() -> None:
+    """A date outside the file's month, or a reference repeated within the force (force_code comes from the file
+    name), is reported under the column the supplier wrote, not one the parser made."""
+    unnamed = []
+    for path in sorted((REPO / "expectations").glob("*.json")):
+        for expectation in json.loads(path.read_text(encoding="utf-8"))["expectations"]:
+            kwargs = expectation["kwargs"]
+            derived = {kwargs.get("column"), kwargs.get("column_A")} & DERIVED_MONTHS or (
+                len(kwargs.get("column_list", [])) == 2 and "force_code" in kwargs["column_list"])
+            if derived and "shown_column" not in expectation["meta"]:
+                unnamed.append(f"{path.stem}.{expectation['meta']['check_name']}")
+    assert unnamed == []
 
 
 def test_the_corpus_is_big_enough() -> None:

@@ -51,13 +51,20 @@ def _header(path: Path) -> list[str]:
     return [name.strip() for name in header]
 
 
-def _line_of_bad_record(path: Path, expected_fields: int) -> int | None:
-    """Find the row a CSV parse error refers to; only runs on the error path."""
+def _bad_record(path: Path, header: list[str]) -> tuple[int | None, str | None, str]:
+    """The row a CSV parse error refers to, the column it names and why, in the header's words; only runs on
+    the error path."""
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         for number, record in enumerate(csv.reader(handle), start=1):
-            if len(record) != expected_fields:
-                return number
-    return None
+            if len(record) < len(header):
+                return number, header[len(record)], (
+                    f"the row is cut short: {len(record)} of the header's {len(header)} fields, no value from "
+                    f"column '{header[len(record)]}' on")
+            if len(record) > len(header):
+                return number, header[-1], (
+                    f"the row has {len(record)} fields, the header {len(header)}: a value past the last column "
+                    f"'{header[-1]}' (an unquoted comma?)")
+    return None, None, "the file does not parse as CSV"
 
 
 def read_force_csv(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -91,8 +98,8 @@ def read_force_table(path: Path, columns: tuple[str, ...], optional: tuple[str, 
             ),
         )
     except pa.ArrowInvalid as error:
-        row = _line_of_bad_record(path, len(header))
-        raise RejectedFile(path, f"not a well-formed CSV ({error})", row=row) from error
+        row, column, why = _bad_record(path, header)
+        raise RejectedFile(path, f"not a well-formed CSV: {why} ({error})", row=row, column=column) from error
     rows = table.num_rows
     fields = {column: pc.utf8_trim_whitespace(table[column]) for column in (*columns, *present)}
     for column in optional:
