@@ -35,16 +35,13 @@ def in_board_order(national: pd.DataFrame) -> pd.DataFrame:
     """National rows in board order: priorities in the order of their first measure, measures by display_order
     (or as given when the caller has no display_order)."""
     frame = national.reset_index(drop=True)
-    # the order worked out on the sort keys alone, then the rows taken once: it runs four times a quarter, and
-    # sorting every column of the frame twice was most of its cost
-    keys = pd.DataFrame({"_position": range(len(frame)), "priority": frame["priority"]})
+    frame["_position"] = range(len(frame))
     key = "display_order" if "display_order" in frame.columns else "_position"
-    if key == "display_order":
-        keys[key] = frame[key]
-    keys = keys.sort_values([key, "_position"], kind="stable")
-    first = {priority: rank for rank, priority in enumerate(dict.fromkeys(keys["priority"]))}
-    keys["_priority_rank"] = keys["priority"].map(first)
-    return frame.iloc[keys.sort_values(["_priority_rank", key, "_position"], kind="stable").index]
+    frame = frame.sort_values([key, "_position"], kind="stable")
+    first = {priority: rank for rank, priority in enumerate(dict.fromkeys(frame["priority"]))}
+    frame["_priority_rank"] = frame["priority"].map(first)
+    return frame.sort_values(["_priority_rank", key, "_position"], kind="stable").drop(
+        columns=["_position", "_priority_rank"])
 
 
 def single_value(frame: pd.DataFrame, column: str, what: str) -> object:
@@ -100,9 +97,8 @@ def paper_in_order(figures: pd.DataFrame) -> pd.DataFrame:
     if figures.empty:
         return figures
     rank = figures["section"].map({section: i for i, section in enumerate(PAPER_SECTIONS)}).fillna(len(PAPER_SECTIONS))
-    # sorted on the keys alone, then the rows taken once, as in_board_order
-    keys = figures[["section", "figure_order", "figure_id"]].assign(_rank=rank).reset_index(drop=True)
-    return figures.iloc[keys.sort_values(["_rank", "section", "figure_order", "figure_id"], kind="stable").index]
+    return (figures.assign(_rank=rank).sort_values(["_rank", "section", "figure_order", "figure_id"], kind="stable")
+            .drop(columns="_rank"))
 
 
 def sentence_case(text: object) -> str:
