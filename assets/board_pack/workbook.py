@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -481,22 +482,30 @@ def _monthly_wide(monthly: pd.DataFrame, national: pd.DataFrame) -> tuple[pd.Dat
     return wide, {measure: str(labels.get(measure, measure)) for measure in ordered_ids}
 
 
-def _spc_wide(spc: pd.DataFrame | None, months: pd.Index, measures: Sequence[str]) -> dict[str, pd.DataFrame]:
-    """Per measure, the XmR chart's centre line and natural process limits by month (marts.measure_spc), on the
-    months of the trend table; measures without a chart are left out."""
+SPC_LINES = ("centre", "lower_limit", "upper_limit")
+
+
+def _spc_wide(spc: pd.DataFrame | None, months: pd.Index,
+              measures: Sequence[str]) -> dict[str, dict[str, np.ndarray]]:
+    """Per measure, the XmR chart's centre line and natural process limits (marts.measure_spc), each an array on
+    the months of the trend table (a month without one: NaN); measures without a chart are left out."""
     if spc is None or spc.empty:
         return {}
     frame = spc.assign(month=pd.to_datetime(spc["month"]))
-    # one groupby for every measure (a month's first value of each line, as before): filtering the frame per
-    # measure was most of the Trends sheet's time
-    firsts = frame.groupby(["measure_id", "month"])[["centre", "lower_limit", "upper_limit"]].first()
+    # every measure's lines in one table, months down (a month's first value of each line, as before), rather than
+    # a filter or a lookup per measure: those were most of the Trends sheet's time. The cells write the numbers,
+    # so that a line can come out as floats here where it was integers makes no difference to the workbook.
+    table = (frame.groupby(["measure_id", "month"])[list(SPC_LINES)].first().unstack("measure_id")
+             .reindex(months))
+    values, column = table.to_numpy(), {key: position for position, key in enumerate(table.columns)}
     charted = set(frame.loc[frame["centre"].notna(), "measure_id"])
-    return {measure: firsts.xs(measure, level="measure_id").reindex(months) for measure in measures
+    return {measure: {line: values[:, column[(line, measure)]] for line in SPC_LINES} for measure in measures
             if measure in charted}
 
 
 def _trend_data_sheet(sheet: Worksheet, wide: pd.DataFrame, labels: Mapping[str, str], units: Mapping[str, object],
-                      limits: Mapping[str, pd.DataFrame], force_name: object) -> dict[str, dict[str, int]]:
+                      limits: Mapping[str, Mapping[str, np.ndarray]],
+                      force_name: object) -> dict[str, dict[str, int]]:
     """The figures the Trends charts plot: months down; each measure's value, then (where it has an XmR chart)
     its centre line and lower and upper limits. Returns each measure's column of each series."""
     _put(sheet, 1, 1, f"{force_name}: the monthly figures charted").font = TITLE_FONT
