@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from assets.lib import landing
 from assets.lib.landing import LandedFile, SourceLayout
@@ -42,6 +43,19 @@ class Warehouse(DuckDBResource):
     """
 
     published: str
+    _anchor: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        # One connection held open for the run: every connect() of its steps then shares the open database,
+        # instead of opening the file, reading its catalog and checkpointing on close each time (40 to 70 ms,
+        # a few hundred times a run). Closed when the run ends, which folds the WAL in.
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        self._anchor = duckdb.connect(self.database, config={"custom_user_agent": "dagster", **self.connection_config})
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._anchor is not None:
+            self._anchor.close()
+            self._anchor = None
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
