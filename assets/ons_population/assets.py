@@ -26,7 +26,8 @@ CENSUS_ETHNICITY = FileSource(
     models=("census_ethnicity_by_force",),
     coverage=("la_code",),
     description="core.census_ethnicity_by_force: Census population (2011 from the Nomis KS201EW file, 2021 from "
-    "the ONS custom dataset) per force area in the five ethnic groups used for stop and search.",
+    "the ONS custom dataset or the Nomis TS021 bulk file, census2021-ts021-ltla.csv) per force area in the five "
+    "ethnic groups used for stop and search.",
 )
 
 SOURCES = (ONS_POPULATION, CENSUS_ETHNICITY)
