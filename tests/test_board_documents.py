@@ -700,3 +700,30 @@ def test_kpi_sheet_gives_each_kpis_assurance_in_words(tmp_path: Path, national: 
     headers, rows = table(load_workbook(path)["PCP KPIs"], "KPI")
     assert headers[-1] == "Assurance (SPC)"
     assert [row[8].value for row in rows] == ["Hit and miss", "Consistently missed", None]  # no verdict: empty
+
+
+def test_statement_with_the_workbooks_commentary_is_the_statement(national: pd.DataFrame, breakdowns: pd.DataFrame,
+                                                                  monthly: pd.DataFrame) -> None:
+    from assets.board_pack.statement import measure_commentary
+
+    # the asset works the commentary out once and hands it to both documents
+    commentary = measure_commentary(national, breakdowns, None, monthly)
+    assert draft_statement(national, breakdowns, None, monthly, commentary=commentary) == draft_statement(
+        national, breakdowns, None, monthly)
+
+
+def test_writing_a_document_leaves_the_garbage_collector_as_it_was(tmp_path: Path, national: pd.DataFrame,
+                                                                   kpis: pd.DataFrame, monthly: pd.DataFrame) -> None:
+    import gc
+
+    write_scorecard_workbook(tmp_path / "on.xlsx", national, kpis, monthly)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        write_scorecard_workbook(tmp_path / "off.xlsx", national, kpis, monthly)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError):
+        write_scorecard_workbook(tmp_path / "none.xlsx", national.iloc[:0], kpis, monthly)
+    assert gc.isenabled()  # back on after a failure too
