@@ -254,7 +254,8 @@ def _unit_formats(unit: object) -> tuple[str, str]:
     return COUNT_FORMAT, SIGNED_COUNT_FORMAT
 
 
-def _national_sheet(sheet: Worksheet, national: pd.DataFrame, commentary: Mapping[str, str] | None = None,
+def _national_sheet(sheet: Worksheet, national: pd.DataFrame, in_order: Sequence[Mapping[str, object]],
+                    commentary: Mapping[str, str] | None = None,
                     variation: Mapping[str, str] | None = None) -> None:
     force_name = force_of(national)
     force_code = national["force_code"].iloc[0] if "force_code" in national.columns else None
@@ -281,7 +282,7 @@ def _national_sheet(sheet: Worksheet, national: pd.DataFrame, commentary: Mappin
     _header(sheet, header_row, headers, widths)
 
     row, previous_priority = header_row, None
-    for record in in_board_order(national).to_dict("records"):
+    for record in in_order:
         row += 1
         level, change = _unit_formats(record.get("unit"))
         cells = [
@@ -464,12 +465,13 @@ def _paper_sheet(sheet: Worksheet, figures: pd.DataFrame, force_name: object, qu
     _for_print(sheet)
 
 
-def _monthly_wide(monthly: pd.DataFrame, national: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+def _monthly_wide(monthly: pd.DataFrame, national: pd.DataFrame,
+                  in_order: Sequence[Mapping[str, object]]) -> tuple[pd.DataFrame, dict[str, str]]:
     """Months down, measures across (board order first, then any measure only the monthly frame has), and each
     measure's label."""
     frame = monthly.copy()
     frame["month"] = pd.to_datetime(frame["month"])
-    ordered_ids = list(dict.fromkeys(list(in_board_order(national)["measure_id"]) + list(frame["measure_id"])))
+    ordered_ids = list(dict.fromkeys([record["measure_id"] for record in in_order] + list(frame["measure_id"])))
     present = set(frame["measure_id"])
     ordered_ids = [measure for measure in ordered_ids if measure in present]
     labels = dict(zip(national["measure_id"], national["measure_name"], strict=True))
@@ -550,10 +552,11 @@ SERIES_LINES = {"value": ("1F3864", "solid", 22000), "centre": ("7F7F7F", "dash"
 
 
 def _trends_sheet(sheet: Worksheet, data: Worksheet, monthly: pd.DataFrame, national: pd.DataFrame,
-                  force_name: object, spc: pd.DataFrame | None = None) -> None:
+                  in_order: Sequence[Mapping[str, object]], force_name: object,
+                  spc: pd.DataFrame | None = None) -> None:
     """A chart per measure, two to an A4 page: the monthly value and, where the measure has one, its XmR chart's
     centre line and natural process limits (marts.measure_spc). The figures are on the Trend data sheet."""
-    wide, labels = _monthly_wide(monthly, national)
+    wide, labels = _monthly_wide(monthly, national, in_order)
     units = dict(zip(national["measure_id"], national["unit"], strict=True)) if "unit" in national.columns else {}
     limits = _spc_wide(spc, wide.index, list(labels))
     _put(sheet, 1, 1, f"{force_name}: monthly trends").font = TITLE_FONT
@@ -608,8 +611,8 @@ def _trends_sheet(sheet: Worksheet, data: Worksheet, monthly: pd.DataFrame, nati
         sheet.add_chart(chart, f"A{3 + index * TRENDS_CHART_ROWS}")
 
 
-def _notes_sheet(sheet: Worksheet, national: pd.DataFrame, notes: Mapping[str, str] | None) -> None:
-    ordered = in_board_order(national)
+def _notes_sheet(sheet: Worksheet, national: pd.DataFrame, in_order: Sequence[Mapping[str, object]],
+                 notes: Mapping[str, str] | None) -> None:
     force_name = force_of(national)
     quarter_end = pd.Timestamp(single_value(national, "quarter_end", "national"))
     baseline_start = timestamp_of(national["baseline_start"].dropna().min())
@@ -657,7 +660,7 @@ def _notes_sheet(sheet: Worksheet, national: pd.DataFrame, notes: Mapping[str, s
     row += 2
     _put_row(sheet, row, ("Measure", "Source", "Latest 12 months", "Months behind quarter end", "Quality flags"),
              font=BOLD)
-    for record in ordered.to_dict("records"):
+    for record in in_order:
         row += 1
         window_end = timestamp_of(record["window_end"])
         _put(sheet, row, 1, record["measure_name"]).alignment = WRAP
@@ -729,13 +732,15 @@ def write_scorecard_workbook(path: Path | str, national: pd.DataFrame, kpis: pd.
     workbook = Workbook()
     cover = workbook.active
     cover.title = "Cover"
-    _national_sheet(workbook.create_sheet("National measures"), national, commentary, variation)
+    # the measures in board order, worked out once for the three sheets that go through them
+    in_order = in_board_order(national).to_dict("records")
+    _national_sheet(workbook.create_sheet("National measures"), national, in_order, commentary, variation)
     _kpi_sheet(workbook.create_sheet("PCP KPIs"), kpis, force_name, quarter_end, assurance)
     if paper_figures is not None and len(paper_figures):
         _paper_sheet(workbook.create_sheet("Board paper figures"), paper_figures, force_name, quarter_end)
-    _trends_sheet(workbook.create_sheet("Trends"), workbook.create_sheet("Trend data"), monthly, national,
+    _trends_sheet(workbook.create_sheet("Trends"), workbook.create_sheet("Trend data"), monthly, national, in_order,
                   force_name, spc)
-    _notes_sheet(workbook.create_sheet("Notes"), national, notes)
+    _notes_sheet(workbook.create_sheet("Notes"), national, in_order, notes)
     _cover_sheet(cover, force_name, quarter_end, workbook.sheetnames[1:], prepared)
 
     stamp = quarter_end.to_pydatetime().replace(hour=0, minute=0, second=0, microsecond=0)
