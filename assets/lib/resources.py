@@ -43,12 +43,18 @@ class Warehouse(DuckDBResource):
     """
 
     published: str
+    # True only where every step of a run executes in one process (the main job's execute_in_process): the run
+    # then keeps one connection open. Under the daemon each step runs in a process of its own, and holding the
+    # file's lock for a whole step would make the others fail to open it.
+    hold_connection: bool = False
     _anchor: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         # One connection held open for the run: every connect() of its steps then shares the open database,
         # instead of opening the file, reading its catalog and checkpointing on close each time (40 to 70 ms,
         # a few hundred times a run). Closed when the run ends, which folds the WAL in.
+        if not self.hold_connection:
+            return
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
         self._anchor = duckdb.connect(self.database, config={"custom_user_agent": "dagster", **self.connection_config})
 
