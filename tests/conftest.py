@@ -64,6 +64,13 @@ def write_extract(landing: Path, month: str, rows: list[dict[str, str]], force: 
     return path
 
 
+def deliver_months(landing: Path, months: tuple[str, ...], rows: int) -> None:
+    """A crime extract for each month: `rows` robberies (34B) recorded on days 1 to 28 of the month."""
+    for month in months:
+        write_extract(landing, month,
+                      [crime(f"{month}/{n}", f"{month}-{n % 28 + 1:02d}", "34B") for n in range(rows)])
+
+
 class Pipeline:
     """A warehouse and landing folder in tmp, and the real graph run over them."""
 

@@ -28,7 +28,7 @@ import duckdb
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.instance.ref import InstanceRef
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO, deliver_months
 
 # phase -> (job, step) of the run the kill interrupts: what the test expects the events to show in progress
 PHASES: dict[str, tuple[str, str]] = {
@@ -115,7 +115,7 @@ def main_job(root: Path, *args: str, log: str = "main.log", environment: dict[st
 
 def publish_first_quarter(root: Path) -> Path:
     """A warehouse published by the main job from the first quarter of 2021 (three months, three crimes each)."""
-    deliver_months(root, ("2021-01", "2021-02", "2021-03"), rows=3)
+    deliver_months(root / "landing", ("2021-01", "2021-02", "2021-03"), rows=3)
     job = main_job(root, "pipelines.main")
     assert job.wait(timeout=900) == 0, (root / "main.log").read_text()
     return root
@@ -124,14 +124,6 @@ def publish_first_quarter(root: Path) -> Path:
 def finished(job: subprocess.Popen, log: Path) -> str:
     job.wait(timeout=900)
     return log.read_text()
-
-
-def deliver_months(root: Path, months: tuple[str, ...], rows: int) -> None:
-    from tests.conftest import crime, write_extract
-
-    for month in months:
-        write_extract(root / "landing", month,
-                      [crime(f"{month}/{n}", f"{month}-{n % 28 + 1:02d}", "34B") for n in range(rows)])
 
 
 def digest(path: Path) -> str:
@@ -187,7 +179,7 @@ def kill_inside_and_recover(published_quarter: Path, tmp_path: Path, phase: str)
     shutil.copytree(published_quarter, root, symlinks=True)
     published, shown = digest(root / "warehouse.duckdb"), documents(root)
     assert shown  # the first quarter's workbook and statements are on disk
-    deliver_months(root, ("2021-04", "2021-05", "2021-06"), rows=20)
+    deliver_months(root / "landing", ("2021-04", "2021-05", "2021-06"), rows=20)
     marker = tmp_path / "paused"
     job = main_job(root, "tests.faults", phase, str(marker), log="killed.log")
     job_name, step = PHASES[phase]

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 from dagster import DagsterRunStatus
 
+from tests.conftest import deliver_months
 from tests.faults import (
-    deliver_months,
     digest,
     documents,
     finished,
@@ -57,7 +57,7 @@ def test_a_full_disk_leaves_the_publication_and_the_next_run_recovers(published_
         shutil.move(root / name, small_disk / name)
     environment = {"POLICING_WAREHOUSE_PATH": str(small_disk / "warehouse.duckdb")}
     published, shown = digest(small_disk / "warehouse.duckdb"), documents(small_disk)
-    deliver_months(root, ("2021-04", "2021-05", "2021-06"), rows=20)
+    deliver_months(root / "landing", ("2021-04", "2021-05", "2021-06"), rows=20)
     free = shutil.disk_usage(small_disk).free
     filler = small_disk / "filler"
     with open(filler, "wb") as out:  # all but 1 MB taken: less than a copy of the warehouse needs

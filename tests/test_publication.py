@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import Pipeline, crime, write_extract
+from tests.conftest import Pipeline, crime, deliver_months, write_extract
 
 ANALYST = """
 import json, sys, time, duckdb
@@ -29,9 +29,7 @@ print(json.dumps({"seen": sorted(seen), "first": first, "last": last}))
 
 
 def quarter(pipeline: Pipeline, months=("2021-01", "2021-02", "2021-03"), rows: int = 3) -> None:
-    for month in months:
-        write_extract(pipeline.landing, month,
-                      [crime(f"{month}/{n}", f"{month}-{n % 28 + 1:02d}", "34B") for n in range(rows)])
+    deliver_months(pipeline.landing, months, rows)
 
 
 def test_analyst_keeps_the_published_state_while_a_run_writes(tmp_path):
