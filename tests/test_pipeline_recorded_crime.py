@@ -177,11 +177,9 @@ def test_a_reference_repeated_in_a_later_month_of_the_same_range_refuses_the_lat
                           "group by 1 order by 1") == [("2019-04", 6), ("2019-06", 3)]
 
 
-def test_a_long_range_is_validated_in_parts_of_whole_files_with_the_same_verdicts(pipeline, monkeypatch):
-    # at most 6 rows validated at a time: April (6 rows) alone, then May (3 rows, one bad) with June (3)
-    import assets.recorded_crime.assets as recorded_crime
-
-    monkeypatch.setattr(recorded_crime, "VALIDATION_CHUNK_ROWS", 6)
+def test_a_range_is_validated_once_in_the_warehouse_and_a_bad_month_keeps_out(pipeline):
+    # three months, the middle one with a bad age: one validation of the whole range (one Data Docs page),
+    # the bad file named by row and column, the other two months loaded
     write_extract(pipeline.landing, "2019-04", APRIL)
     write_extract(pipeline.landing, "2019-05", [*MAY, crime("M/3", "2019-05-12", "45", victim_age="abc")])
     write_extract(pipeline.landing, "2019-06", JUNE)
@@ -191,14 +189,4 @@ def test_a_long_range_is_validated_in_parts_of_whole_files_with_the_same_verdict
     assert pipeline.query("select strftime(month, '%Y-%m'), count(*) from core.fact_recorded_crime "
                           "group by 1 order by 1") == [("2019-04", 6), ("2019-06", 3)]
     pages = pipeline.exports.parent / "data-docs" / "validations" / "recorded_crime"
-    assert sorted(p.name for p in pages.iterdir()) == ["recorded_crime-2019-04_to_2019-06-part1",
-                                                       "recorded_crime-2019-04_to_2019-06-part2"]
-
-
-def test_files_are_grouped_whole_into_parts():
-    from assets.lib.sql import file_chunks
-
-    files = [("a.csv", 4), ("b.csv", 3), ("c.csv", 2), ("d.csv", 9), ("e.csv", 1)]
-    assert file_chunks(files, 6) == [["a.csv"], ["b.csv", "c.csv"], ["d.csv"], ["e.csv"]]
-    assert file_chunks(files, 100) == [["a.csv", "b.csv", "c.csv", "d.csv", "e.csv"]]
-    assert file_chunks([], 6) == []
+    assert sorted(p.name for p in pages.iterdir()) == ["recorded_crime-2019-04_to_2019-06"]

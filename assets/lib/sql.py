@@ -170,20 +170,6 @@ def quoted_list(values: Sequence[str]) -> str:
     return ", ".join("'" + value.replace("'", "''") + "'" for value in values) or "''"
 
 
-def file_chunks(files: Sequence[tuple[str, int]], max_rows: int) -> list[list[str]]:
-    """(file, rows) grouped in order into lists of whole files holding at most max_rows rows each (a file
-    larger than that on its own)."""
-    chunks: list[list[str]] = []
-    rows = 0
-    for name, count in files:
-        if not chunks or (rows + count > max_rows and chunks[-1]):
-            chunks.append([])
-            rows = 0
-        chunks[-1].append(name)
-        rows += count
-    return chunks
-
-
 def frame_of(conn: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
     """A query's rows as a DataFrame, through Arrow (five times faster than `.df()` for text columns)."""
     return conn.sql(query).to_arrow_table().to_pandas()

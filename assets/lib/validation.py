@@ -20,7 +20,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
+import pyarrow as pa
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue
 
 SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
@@ -92,19 +94,91 @@ def _describe(index_row: Mapping[str, Any], column: str | None) -> str:
     return f"{where}, column '{column}': {shown}"
 
 
+@dataclass(frozen=True)
+class DuckDBTable:
+    """A table (or view) of a DuckDB connection, validated where it is: GX's SQL engine runs every rule
+    as a query on `conn`, and no row is copied into a DataFrame."""
+
+    conn: duckdb.DuckDBPyConnection
+    name: str  # "landed.crime_extracts", or the name of a frame registered on conn
+
+    def rows(self) -> int:
+        return int(self.conn.execute(f"select count(*) from {self.name}").fetchone()[0])
+
+    def text_columns(self) -> list[str]:
+        return [row[0] for row in self.conn.execute(f"describe {self.name}").fetchall() if row[1] == "VARCHAR"]
+
+
+# html.escape(value, quote=True) in SQL: & first, then < > " and '
+_HTML_ESCAPE = ("replace(replace(replace(replace(replace({}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), "
+                "'\"', '&quot;'), '''', '&#x27;')")
+
+
+def _temp_view(data: DuckDBTable, name: str, escaped: bool = False) -> str:
+    """A temporary view of `data` on its connection, which is the one GX queries: GX names the table without a
+    schema (`landed.`), and the view needs none. `escaped`: every text value HTML-escaped, for rendering pages
+    of it."""
+    columns = [f'{_HTML_ESCAPE.format(chr(34) + c + chr(34))} as "{c}"' for c in data.text_columns()] if escaped else []
+    replace = f" replace ({', '.join(columns)})" if columns else ""
+    data.conn.execute(f"create or replace temp view {name} as select *{replace} from {data.name}")
+    return name
+
+
+def _repeated_rows(data: DuckDBTable, columns: Sequence[str], shown: str | None) -> list[dict[str, Any]]:
+    """The rows that break a compound-uniqueness rule, which GX's SQL engine counts but does not list (it
+    returns a query instead): every row whose values of `columns` another row repeats, rows with all of
+    them empty left out as GX leaves them out."""
+    keys = ", ".join(f'"{c}"' for c in columns)
+    picked = ", ".join(f'"{c}"' for c in dict.fromkeys([*INDEX_COLUMNS, *([shown] if shown else [])]))
+    all_empty = " and ".join(f'"{c}" is null' for c in columns)
+    cursor = data.conn.execute(f"select {picked} from {data.name} where not ({all_empty}) "
+                               f"qualify count(*) over (partition by {keys}) > 1 order by source_file, source_row")
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _raised(exception_info: Any) -> str | None:
+    """The message of an exception GX caught while evaluating an expectation, if it caught one: its
+    exception_info is one record, or (for a metric that failed) a record per metric."""
+    if not isinstance(exception_info, dict):
+        return None
+    records = [exception_info, *(v for v in exception_info.values() if isinstance(v, dict))]
+    return next((str(r.get("exception_message")) for r in records if r.get("raised_exception")), None)
+
+
 def validate(
-    frame: pd.DataFrame,
+    data: pd.DataFrame | pa.Table | DuckDBTable,
     suite_name: str,
     parameters: Mapping[str, Any] | None = None,
     docs_dir: Path | None = None,
     run_name: str | None = None,
 ) -> list[ExpectationOutcome]:
-    """Run a stored suite over a frame that carries source_file and source_row columns.
+    """Run a stored suite over rows that carry source_file and source_row columns: a frame, or a table of a
+    DuckDB connection. Either way Great Expectations runs the rules as SQL in DuckDB (gx_duckdb).
 
     With `docs_dir`, every run is also rendered as Great Expectations Data Docs there, under
     `run_name`; the results are kept in docs_dir/.results so the site lists every run, not only the
     last (the newest page: `latest_docs_page`)."""
-    if not len(frame):
+    if isinstance(data, DuckDBTable):
+        try:
+            return _validate_table(data, suite_name, parameters, docs_dir, run_name)
+        finally:
+            for view in ("gx_delivery", "gx_delivery_escaped"):
+                data.conn.execute(f"drop view if exists temp.{view}")
+    with duckdb.connect() as conn:
+        conn.register("delivery", data)
+        return _validate_table(DuckDBTable(conn, "delivery"), suite_name, parameters, docs_dir, run_name)
+
+
+def _validate_table(
+    data: DuckDBTable,
+    suite_name: str,
+    parameters: Mapping[str, Any] | None,
+    docs_dir: Path | None,
+    run_name: str | None,
+) -> list[ExpectationOutcome]:
+    rows = data.rows()
+    if not rows:
         # nothing delivered (every file unchanged): every rule holds over no rows, as Great Expectations
         # would say after a second or so of setting up a context per source
         return [ExpectationOutcome(check_name=e["meta"]["check_name"], rule=e["meta"]["rule"],
@@ -117,6 +191,8 @@ def validate(
         InMemoryStoreBackendDefaults,
         ProgressBarsConfig,
     )
+
+    from assets.lib import gx_duckdb
 
     suite_json = load_suite(suite_name)
     config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(),
@@ -137,27 +213,29 @@ def validate(
         actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["policing"])]
     context = gx.get_context(project_config=config, mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch_definition = (
-        context.data_sources.add_pandas("landing")
-        .add_dataframe_asset(name=suite_name)
-        .add_batch_definition_whole_dataframe("whole_file")
-    )
+    source = context.data_sources.add_sql("landing", connection_string=gx_duckdb.URL,
+                                          kwargs=gx_duckdb.engine_kwargs(data.conn))
+
+    def batch_of(name: str, view: str):
+        return source.add_table_asset(name=name, table_name=view).add_batch_definition_whole_table("whole_delivery")
+
+    batch_definition = batch_of(suite_name, _temp_view(data, "gx_delivery"))
     expectation_parameters = dict(parameters or {})
 
-    def run(name: str, suite: dict[str, Any], result_format: Any, data: pd.DataFrame, docs: bool) -> list:
+    def run(name: str, suite: dict[str, Any], result_format: Any, batch: Any, docs: bool) -> list:
         definition = context.validation_definitions.add(gx.ValidationDefinition(
-            name=name, data=batch_definition, suite=context.suites.add(gx.ExpectationSuite(**copy.deepcopy(suite)))))
+            name=name, data=batch, suite=context.suites.add(gx.ExpectationSuite(**copy.deepcopy(suite)))))
         checkpoint = context.checkpoints.add(gx.Checkpoint(
             name=name, validation_definitions=[definition], actions=actions if docs else [],
             result_format=result_format))
-        result = checkpoint.run(batch_parameters={"dataframe": data}, expectation_parameters=expectation_parameters,
+        result = checkpoint.run(expectation_parameters=expectation_parameters,
                                 run_id=RunIdentifier(run_name=run_name or suite_name))
         return [item for run_result in result.run_results.values() for item in run_result.results]
 
     # A pass/fail run costs about half of one that lists failing rows; only the expectations that
     # failed are run again to name the files and rows. The pass/fail run shows no values, so its
     # Data Docs page is safe as it is.
-    quick = run(suite_name, suite_json, "BOOLEAN_ONLY", frame, docs=True)
+    quick = run(suite_name, suite_json, "BOOLEAN_ONLY", batch_definition, docs=True)
     failed = {item.expectation_config.meta["check_name"] for item in quick if not item.success}
     results = [item for item in quick if item.success]
     if failed:
@@ -167,9 +245,9 @@ def validate(
         shown = sorted({e["meta"]["shown_column"] for e in detail_json["expectations"] if "shown_column" in e["meta"]})
         detail_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [*INDEX_COLUMNS, *shown]}
         # the reasons name the values as delivered; the failure page is rendered from an HTML-escaped
-        # copy, because Great Expectations writes failing values into its pages raw and a delivered
+        # view, because Great Expectations writes failing values into its pages raw and a delivered
         # value such as <img onerror=...> would run in the browser of whoever opens them
-        results += run(f"{suite_name}_failures", detail_json, detail_format, frame, docs=False)
+        results += run(f"{suite_name}_failures", detail_json, detail_format, batch_definition, docs=False)
         if docs_dir is not None:
             # the checkpoint stores every result and the site renders every stored one: the raw result
             # must not stay in the store (nor a page of it from an earlier release)
@@ -177,7 +255,8 @@ def validate(
                          docs_dir / "validations" / f"{suite_name}_failures"):
                 shutil.rmtree(kept, ignore_errors=True)
             run(f"{suite_name}_failures_page", dict(detail_json, name=f"{suite_name}_failures_page"), detail_format,
-                html_escaped(frame), docs=True)
+                batch_of(f"{suite_name}_failures_page", _temp_view(data, "gx_delivery_escaped", escaped=True)),
+                docs=True)
     if docs_dir is not None:
         offline_pages(docs_dir, since=started)
     outcomes = []
@@ -187,18 +266,21 @@ def validate(
         details = item.result or {}
         column = meta.get("shown_column") or kwargs.get("column") or kwargs.get("column_A")
         index_rows: Sequence[Mapping[str, Any]] = details.get("unexpected_index_list") or []
-        raised = item.exception_info.get("raised_exception") if isinstance(item.exception_info, dict) else False
+        raised = _raised(item.exception_info)
+        if (not item.success and not raised and not index_rows
+                and item.expectation_config.type == "expect_compound_columns_to_be_unique"):
+            index_rows = _repeated_rows(data, kwargs["column_list"], column)
         outcome = ExpectationOutcome(
             check_name=meta["check_name"],
             rule=meta["rule"],
             critical=meta["severity"] == "critical",
             success=bool(item.success),
-            element_count=int(details.get("element_count") or len(frame)),
+            element_count=int(details.get("element_count") or rows),
             unexpected_count=int(details.get("unexpected_count") or 0),
         )
         if raised:
             outcome.success = False
-            outcome.error = str(item.exception_info.get("exception_message"))
+            outcome.error = raised
         for index_row in index_rows:
             name = str(index_row.get("source_file"))
             outcome.rows_failing_by_file[name] = outcome.rows_failing_by_file.get(name, 0) + 1
@@ -233,11 +315,6 @@ def map_text(frame: pd.DataFrame, transform: Callable[[str], str]) -> pd.DataFra
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(lambda v: transform(v) if isinstance(v, str) else v)
     return safe
-
-
-def html_escaped(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the frame with every text value HTML-escaped, for rendering pages of it."""
-    return map_text(frame, html.escape)
 
 
 def latest_docs_page(docs_dir: Path, suite_name: str) -> Path | None:
@@ -312,30 +389,6 @@ def failures_markdown(outcome: ExpectationOutcome) -> str:
     if not outcome.failing_files:
         lines.append(f"| (the whole delivery) | {outcome.unexpected_count:,} | |")
     return "\n".join([*lines, "", f"Rule: {_markdown_cell(outcome.rule)}"])
-
-
-def merge_outcomes(runs: Sequence[Sequence[ExpectationOutcome]]) -> list[ExpectationOutcome]:
-    """One outcome per expectation from validations of parts of one delivery (the same suite over chunks of
-    whole files): it passed only if it passed in every part, counts add up, failing rows keep their file."""
-    merged: dict[str, ExpectationOutcome] = {}
-    for outcomes in runs:
-        for outcome in outcomes:
-            into = merged.get(outcome.check_name)
-            if into is None:
-                merged[outcome.check_name] = ExpectationOutcome(
-                    outcome.check_name, outcome.rule, outcome.critical, outcome.success, outcome.element_count,
-                    outcome.unexpected_count, dict(outcome.rows_failing_by_file),
-                    {k: list(v) for k, v in outcome.examples_by_file.items()}, outcome.error)
-                continue
-            into.success = into.success and outcome.success
-            into.element_count += outcome.element_count
-            into.unexpected_count += outcome.unexpected_count
-            into.error = into.error or outcome.error
-            for name, count in outcome.rows_failing_by_file.items():
-                into.rows_failing_by_file[name] = into.rows_failing_by_file.get(name, 0) + count
-            for name, examples in outcome.examples_by_file.items():
-                into.examples_by_file.setdefault(name, []).extend(examples)
-    return list(merged.values())
 
 
 def quarantine_rejected(

@@ -37,7 +37,6 @@ from assets.lib.resources import Exports, LandingFolder, Warehouse
 from assets.lib.sql import (
     create_staging_view,
     describe_table,
-    file_chunks,
     frame_of,
     model_sql,
     quoted_list,
@@ -46,10 +45,10 @@ from assets.lib.sql import (
     write_frame,
 )
 from assets.lib.validation import (
+    DuckDBTable,
     check_results,
     check_specs,
     docs_metadata,
-    merge_outcomes,
     quarantine_rejected,
     rejections_by_file,
     validate,
@@ -74,8 +73,6 @@ EXTRACT_COLUMNS = (*RECORDED_CRIME_COLUMNS, *OPTIONAL_EXTRACT_COLUMNS, "recorded
                    "source_row", "force_code", "file_month", "file_sha256")
 # the single-run backfill policy is marked beta in Dagster 1.13; it is what makes a range one run
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=Warning)
-# rows validated at a time: about 1 GB of DataFrame, so a national range of 30 M rows fits in memory
-VALIDATION_CHUNK_ROWS = 500_000
 INSERT_BATCH_ROWS = 250_000
 MONTHLY = {"partitions_def": monthly_partitions, "backfill_policy": BackfillPolicy.single_run()}
 
@@ -185,26 +182,17 @@ def validated_crime_extracts(
     context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse, exports: Exports,
 ):
     months = months_of(context)
+    span = months[0] if len(months) == 1 else f"{months[0]}_to_{months[-1]}"
     with warehouse.get_connection() as conn:
         offence_codes = [row[0] for row in conn.execute("select offence_code from core.dim_offence").fetchall()]
-        files = conn.execute(f"select source_file, count(*) from {EXTRACTS_TABLE} group by 1 order by 1").fetchall()
-    span = months[0] if len(months) == 1 else f"{months[0]}_to_{months[-1]}"
-    chunks = file_chunks(files, VALIDATION_CHUNK_ROWS) or [[]]
-    runs, quarantined = [], set()
-    for number, chunk in enumerate(chunks, start=1):
-        # whole files at a time, so memory stays bounded however long the range: every rule but one is
-        # row by row, and the uniqueness rule is within one force's file for a month
-        with warehouse.get_connection() as conn:
-            extracts = frame_of(conn, f"select * from {EXTRACTS_TABLE} where source_file in ({quoted_list(chunk)})")
-        part = f"-part{number}" if len(chunks) > 1 else ""
-        outcomes = validate(extracts, SUITE, {"offence_codes": offence_codes}, docs_dir=exports.data_docs,
-                            run_name=f"{SUITE}-{span}{part}")
-        quarantined |= quarantine_rejected(
-            extracts, rejections_by_file(outcomes), lambda name: landing.path / FORCE_CRIMES.folder / name,
-            landing.quarantine, context.log.error)
-        runs.append(outcomes)
-        del extracts
-    outcomes = merge_outcomes(runs)
+        # the whole range at once, where it lies: Great Expectations runs each rule as a query in DuckDB, so
+        # memory does not grow with the range as a DataFrame of it would
+        outcomes = validate(DuckDBTable(conn, EXTRACTS_TABLE), SUITE, {"offence_codes": offence_codes},
+                            docs_dir=exports.data_docs, run_name=f"{SUITE}-{span}")
+        files = frame_of(conn, f"select distinct source_file from {EXTRACTS_TABLE}")
+    quarantined = quarantine_rejected(
+        files, rejections_by_file(outcomes), lambda name: landing.path / FORCE_CRIMES.folder / name,
+        landing.quarantine, context.log.error)
     with warehouse.transaction() as conn:
         # the rejected files' rows out, then the table renamed: the delivery is not copied again
         conn.execute(f"delete from {EXTRACTS_TABLE} where list_contains(?::varchar[], source_file)",
