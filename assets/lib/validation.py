@@ -32,6 +32,9 @@ DATA_DOCS_PLUGINS = SUITES_DIR / "data_docs"
 _REMOTE_ASSET = re.compile(r"""<link\b[^>]*\bhref=["']https?://[^>]*>|<script\b[^>]*\bsrc=["']https?://[^>]*>\s*</script>""",
                            re.IGNORECASE)
 INDEX_COLUMNS = ["source_file", "source_row"]
+# GX's page views with their compiled templates kept for the process (assets/lib/data_docs_views.py)
+_DATA_DOCS_VIEWS = {kind: {"module_name": "assets.lib.data_docs_views", "class_name": name}
+                    for kind, name in (("page", "PageView"), ("index", "IndexPageView"))}
 EXAMPLES_SHOWN = 5
 
 
@@ -208,7 +211,9 @@ def _validate_table(
         config.data_docs_sites = {"policing": {
             "class_name": "SiteBuilder",
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "view": _DATA_DOCS_VIEWS["index"]},
+            "site_section_builders": {section: {"view": _DATA_DOCS_VIEWS["page"]}
+                                      for section in ("expectations", "validations", "profiling")},
         }}
         actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["policing"])]
     context = gx.get_context(project_config=config, mode="ephemeral")
