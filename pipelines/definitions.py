@@ -20,6 +20,7 @@ from assets.marts import assets as marts
 from assets.marts import board_paper
 from assets.recorded_crime import assets as recorded_crime
 from pipelines.jobs import all_jobs
+from pipelines.run_storage import keep_event_log_connections
 from pipelines.schedules import quarterly_refresh_schedule
 from pipelines.sensors import landing_files_sensor, marts_after_monthly_load
 from pipelines.sources import file_source_assets
@@ -27,6 +28,9 @@ from pipelines.sources import file_source_assets
 # one folder per source (pipelines/sources.py lists the file sources), then the marts and the board pack
 # code references are marked beta in Dagster 1.13; the console is for the data engineer, not for them
 warnings.filterwarnings("ignore", category=BetaWarning)
+# the processes that load these definitions write the run's events: with Dagster's SQLite event log keeping
+# its connections (pipelines/run_storage.py)
+keep_event_log_connections()
 
 ASSET_MODULES = [dimensions, recorded_crime, marts, board_paper, board_pack, publication]
 

@@ -1,12 +1,18 @@
-"""Dagster's SQLite run storage, with the event log's connection to each file kept between writes.
+"""Dagster's SQLite event log, with its connection to each file kept between writes.
 
 Dagster's SqliteEventLogStorage makes an engine for every write and disposes of it after, so each event
 opened the file, had SQLAlchemy initialise its dialect, and closed the file again (with the checkpoint
 SQLite does when the last connection to a WAL file closes): 10 to 20 ms an event, for over a thousand
-events a main job. This storage is Dagster's own (same files, schema and WAL mode; every use still
-under Dagster's lock, in its own transaction) with one connection kept per file, for the last
-ENGINES_KEPT files used. Measured: the sample main job 74 s to 63 s. Configured in pipelines/dagster.yaml
-(`storage: custom:`), so the UI and the daemon use it too.
+events a main job. `keep_event_log_connections()` gives the storage one connection per file instead,
+for the last ENGINES_KEPT files used; everything else is Dagster's own (files, schema, WAL mode, its lock
+around every use, a transaction per use). Measured: the sample main job 74 s to 63 s.
+
+It replaces one method rather than configuring a storage class in dagster.yaml, because a configured
+class needs its folder in the file, and the only way to say "this instance's folder" there is the
+DAGSTER_HOME variable: an instance opened by its folder (InstanceRef.from_dir, as the fault tests do)
+from a process with another DAGSTER_HOME would then read another instance's runs. Installed where the
+project's definitions load, so the main job and the daemon's run workers (the processes that write
+events) use it; the webserver and daemon processes, which do not load them, keep Dagster's.
 """
 
 from __future__ import annotations
@@ -15,59 +21,46 @@ import os
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sql import create_engine
-from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
-from dagster._serdes import ConfigurableClassData
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 120  # as Dagster's (dagster._core.storage.event_log.sqlite.sqlite_event_log)
-# one file per run: a webserver that shows many runs keeps the engines of the latest few
+# one file per run: a process that reads many runs keeps the connections of the latest few
 ENGINES_KEPT = 16
 
 
-class KeptEngineSqliteEventLogStorage(SqliteEventLogStorage):
-    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
-        super().__init__(base_dir, inst_data=inst_data)
-        self._engines: OrderedDict[str, Engine] = OrderedDict()
-        self._engines_pid = os.getpid()
-
-    def _engine(self, shard: str) -> Engine:
-        if self._engines_pid != os.getpid():  # a forked child makes its own
-            self._engines, self._engines_pid = OrderedDict(), os.getpid()
-        engine = self._engines.get(shard)
-        if engine is None:
-            engine = create_engine(self.conn_string_for_shard(shard), poolclass=QueuePool, pool_size=1,
-                                   # one connection kept per file, used under _db_lock by whichever thread holds it
-                                   connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
-            self._engines[shard] = engine
-            while len(self._engines) > ENGINES_KEPT:
-                self._engines.popitem(last=False)[1].dispose()
-        self._engines.move_to_end(shard)
-        return engine
-
-    @contextmanager
-    def _connect(self, shard: str) -> Iterator[Connection]:
-        with self._db_lock:
-            engine = self._engine(shard)
-            if shard not in self._initialized_dbs:
-                self._initdb(engine)
-                self._initialized_dbs.add(shard)
-            with engine.connect() as conn, conn.begin():
-                yield conn
+def _engine(storage: SqliteEventLogStorage, shard: str) -> Engine:
+    kept: OrderedDict[str, Engine] | None = getattr(storage, "_policing_engines", None)
+    if kept is None or getattr(storage, "_policing_pid", None) != os.getpid():  # a forked child makes its own
+        kept = OrderedDict()
+        storage._policing_engines, storage._policing_pid = kept, os.getpid()
+    engine = kept.get(shard)
+    if engine is None:
+        # one connection kept per file, used under the storage's lock by whichever thread holds it
+        engine = create_engine(storage.conn_string_for_shard(shard), poolclass=QueuePool, pool_size=1,
+                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+        kept[shard] = engine
+        while len(kept) > ENGINES_KEPT:
+            kept.popitem(last=False)[1].dispose()
+    kept.move_to_end(shard)
+    return engine
 
 
-class PolicingSqliteStorage(DagsterSqliteStorage):
-    """DagsterSqliteStorage (run, event log and schedule storage under one base_dir) with the event log
-    above."""
+@contextmanager
+def _connect(self: SqliteEventLogStorage, shard: str) -> Iterator[Connection]:
+    # Dagster's SqliteEventLogStorage._connect, with the engine kept instead of made and disposed of
+    with self._db_lock:
+        engine = _engine(self, shard)
+        if shard not in self._initialized_dbs:
+            self._initdb(engine)
+            self._initialized_dbs.add(shard)
+        with engine.connect() as conn, conn.begin():
+            yield conn
 
-    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
-        super().__init__(base_dir, inst_data=inst_data)
-        self._event_log_storage = KeptEngineSqliteEventLogStorage(_event_logs_directory(base_dir))
 
-    @classmethod
-    def from_config_value(cls, inst_data: ConfigurableClassData | None, config_value: Any) -> PolicingSqliteStorage:
-        return cls.from_local(inst_data=inst_data, **config_value)
+def keep_event_log_connections() -> None:
+    """Make every SqliteEventLogStorage of this process keep its connections (idempotent)."""
+    SqliteEventLogStorage._connect = _connect  # type: ignore[method-assign]
