@@ -429,7 +429,6 @@ def test_workforce_suite_names_each_bad_row() -> None:
         ("role_present", {"role": None}),
         ("role_valid", {"role": "Detective"}),
         ("neighbourhood_present", {"neighbourhood": None}),
-        ("neighbourhood_valid", {"neighbourhood": "Y"}),
         ("ethnicity_present", {"ethnicity": None}),
         ("ethnicity_valid", {"ethnicity": "Asian"}),
         ("sex_present", {"sex": None}),
