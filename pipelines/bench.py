@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import resource
 import shutil
 import subprocess
@@ -99,10 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {line}", flush=True)
 
     with tempfile.TemporaryDirectory() as home:
-        # the project's instance settings (pipelines/dagster.yaml: its run storage, the one-writer limit), as
+        # the project's instance settings (pipelines/dagster.yaml: the one-writer limit, run monitoring), as
         # run.sh gives the main job, in a DAGSTER_HOME of the benchmark's own
         shutil.copyfile(Path(__file__).with_name("dagster.yaml"), Path(home) / "dagster.yaml")
-        os.environ["DAGSTER_HOME"] = home
         instance = DagsterInstance.from_ref(InstanceRef.from_dir(home))
         started = time.perf_counter()
         report = run_pipeline(resources, instance, say=say)

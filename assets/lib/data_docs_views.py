@@ -29,15 +29,18 @@ class _InMemoryBytecodeCache(BytecodeCache):
 _COMPILED = _InMemoryBytecodeCache()
 
 
-class PageView(DefaultJinjaPageView):
+class _TemplatesCompiledOnce:
+    """Set on a GX view: its Jinja environment uses the process's bytecode cache."""
+
     # the arguments named, not *args: GX passes a view only the arguments its signature names
     def __init__(self, custom_styles_directory: str | None = None, custom_views_directory: str | None = None) -> None:
-        super().__init__(custom_styles_directory, custom_views_directory)
-        self.env.bytecode_cache = _COMPILED
+        super().__init__(custom_styles_directory, custom_views_directory)  # type: ignore[call-arg]
+        self.env.bytecode_cache = _COMPILED  # type: ignore[attr-defined]
 
 
-class IndexPageView(DefaultJinjaIndexPageView):
-    # the arguments named, not *args: GX passes a view only the arguments its signature names
-    def __init__(self, custom_styles_directory: str | None = None, custom_views_directory: str | None = None) -> None:
-        super().__init__(custom_styles_directory, custom_views_directory)
-        self.env.bytecode_cache = _COMPILED
+class PageView(_TemplatesCompiledOnce, DefaultJinjaPageView):
+    pass
+
+
+class IndexPageView(_TemplatesCompiledOnce, DefaultJinjaIndexPageView):
+    pass

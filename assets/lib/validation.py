@@ -117,6 +117,10 @@ _HTML_ESCAPE = ("replace(replace(replace(replace(replace({}, '&', '&amp;'), '<',
                 "'\"', '&quot;'), '''', '&#x27;')")
 
 
+# the temporary views GX reads on the delivery's connection (dropped after each validation)
+_DELIVERY_VIEW, _ESCAPED_VIEW = "gx_delivery", "gx_delivery_escaped"
+
+
 def _temp_view(data: DuckDBTable, name: str, escaped: bool = False) -> str:
     """A temporary view of `data` on its connection, which is the one GX queries: GX names the table without a
     schema (`landed.`), and the view needs none. `escaped`: every text value HTML-escaped, for rendering pages
@@ -166,7 +170,7 @@ def validate(
         try:
             return _validate_table(data, suite_name, parameters, docs_dir, run_name)
         finally:
-            for view in ("gx_delivery", "gx_delivery_escaped"):
+            for view in (_DELIVERY_VIEW, _ESCAPED_VIEW):
                 data.conn.execute(f"drop view if exists temp.{view}")
     with duckdb.connect() as conn:
         conn.register("delivery", data)
@@ -224,7 +228,7 @@ def _validate_table(
     def batch_of(name: str, view: str):
         return source.add_table_asset(name=name, table_name=view).add_batch_definition_whole_table("whole_delivery")
 
-    batch_definition = batch_of(suite_name, _temp_view(data, "gx_delivery"))
+    batch_definition = batch_of(suite_name, _temp_view(data, _DELIVERY_VIEW))
     expectation_parameters = dict(parameters or {})
 
     def run(name: str, suite: dict[str, Any], result_format: Any, batch: Any, docs: bool) -> list:
@@ -260,7 +264,7 @@ def _validate_table(
                          docs_dir / "validations" / f"{suite_name}_failures"):
                 shutil.rmtree(kept, ignore_errors=True)
             run(f"{suite_name}_failures_page", dict(detail_json, name=f"{suite_name}_failures_page"), detail_format,
-                batch_of(f"{suite_name}_failures_page", _temp_view(data, "gx_delivery_escaped", escaped=True)),
+                batch_of(f"{suite_name}_failures_page", _temp_view(data, _ESCAPED_VIEW, escaped=True)),
                 docs=True)
     if docs_dir is not None:
         offline_pages(docs_dir, since=started)
