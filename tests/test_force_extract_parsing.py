@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from assets.lib.errors import RejectedFile
+from assets.lib.force_csv import read_force_csv
 from assets.lib.landing import FORCE_CRIMES, discover, misnamed, quarantine, quarantine_misnamed
-from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS, read_force_csv
+from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS
 from tests.conftest import crime, write_extract
 
 

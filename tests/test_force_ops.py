@@ -30,15 +30,11 @@ from assets.force_operations.parser import (
     SMS_SERVICES,
     SMS_SURVEY_COLUMNS,
     WEAPON_TYPES,
-    read_drug_activity,
-    read_firearm_discharges,
-    read_sms_survey,
 )
 from assets.force_operations.workforce import ETHNICITIES, ROLES, SEXES, read_workforce_snapshot
 from assets.lib.errors import RejectedFile
 from assets.lib.file_sources import FileSource
 from assets.lib.validation import SUITES_DIR, ExpectationOutcome, validate
-from assets.recorded_crime.parser import read_force_csv
 from sample_data.force_ops import write_force_ops
 
 WM = "E23000014"
@@ -61,22 +57,29 @@ def test_firearm_csv_read_as_text(tmp_path: Path) -> None:
         b"FDWM/0001/22,2022-01-03,E01009450,Shotgun,None,Y,\r\n"
         b'FDWM/0002/22,2022-01-09,,"Converted or modified",Fatal,N,Y\r\n'
     )
-    frame = read_firearm_discharges(path)
-    assert list(frame.columns) == [*FIREARM_DISCHARGE_COLUMNS, "source_file", "source_row"]
+    frame = FIREARM_DISCHARGES.read_one(path)
+    assert list(frame.columns) == [
+        "incident_reference", "discharge_date", "lsoa_code", "weapon_type", "injury", "gang_related",
+        "drugs_related", "date_month", "source_file", "source_row", "force_code", "file_month"]
     assert frame["weapon_type"].tolist() == ["Shotgun", "Converted or modified"]
     assert frame["injury"].tolist() == ["None", "Fatal"]  # the word None, not a null
     assert frame["lsoa_code"].isna().tolist() == [False, True]
     assert frame["drugs_related"].isna().tolist() == [True, False]
     assert frame["source_row"].tolist() == [2, 3]
+    assert frame["source_file"].tolist() == ["west-midlands-firearm-discharges-2022-01.csv"] * 2
+    assert frame["force_code"].tolist() == ["E23000014", "E23000014"]
+    assert frame["file_month"].tolist() == ["2022-01", "2022-01"]
+    assert frame["date_month"].tolist() == ["2022-01", "2022-01"]
 
 
 def test_drug_counts_stay_text(tmp_path: Path) -> None:
     path = tmp_path / "west-midlands-drug-activity-2021-04.csv"
     path.write_bytes(BOM + b"activity_reference,activity_date,activity_type,arrests,charges\r\n"
                      b"DAWM/00001/21,2021-04-01,County line closure,03,1\r\n")
-    frame = read_drug_activity(path)
+    frame = DRUG_ACTIVITY.read_one(path)
     assert frame.loc[0, "arrests"] == "03"  # the suite judges the text; no silent cast here
     assert frame.loc[0, "activity_type"] == "County line closure"
+    assert frame.loc[0, ["force_code", "file_month", "date_month"]].tolist() == ["E23000014", "2021-04", "2021-04"]
 
 
 def test_sms_empty_score_is_null(tmp_path: Path) -> None:
@@ -84,21 +87,22 @@ def test_sms_empty_score_is_null(tmp_path: Path) -> None:
     path.write_bytes(BOM + b"response_id,response_date,service,incident_type,score\r\n"
                      b"SMS-202104-00001,2021-04-01,Force Contact,Theft,10\r\n"
                      b"SMS-202104-00002,2021-04-02,Force Response,Burglary,\r\n")
-    frame = read_sms_survey(path)
+    frame = SMS_SURVEY.read_one(path)
     assert frame["score"].tolist()[0] == "10"
     assert frame["score"].isna().tolist() == [False, True]
 
 
-@pytest.mark.parametrize(("reader", "columns", "name"), [
-    (read_firearm_discharges, FIREARM_DISCHARGE_COLUMNS, "west-midlands-firearm-discharges-2022-01.csv"),
-    (read_drug_activity, DRUG_ACTIVITY_COLUMNS, "west-midlands-drug-activity-2022-01.csv"),
-    (read_sms_survey, SMS_SURVEY_COLUMNS, "west-midlands-sms-survey-2022-01.csv"),
+@pytest.mark.parametrize(("source", "columns", "name"), [
+    (FIREARM_DISCHARGES, FIREARM_DISCHARGE_COLUMNS, "west-midlands-firearm-discharges-2022-01.csv"),
+    (DRUG_ACTIVITY, DRUG_ACTIVITY_COLUMNS, "west-midlands-drug-activity-2022-01.csv"),
+    (SMS_SURVEY, SMS_SURVEY_COLUMNS, "west-midlands-sms-survey-2022-01.csv"),
 ])
-def test_missing_column_names_file_row_and_column(tmp_path: Path, reader, columns: tuple[str, ...], name: str) -> None:
+def test_missing_column_names_file_row_and_column(tmp_path: Path, source: FileSource, columns: tuple[str, ...],
+                                                  name: str) -> None:
     path = tmp_path / name
     path.write_bytes(BOM + ",".join(columns[:-1]).encode() + b"\r\n")
     with pytest.raises(RejectedFile) as raised:
-        reader(path)
+        source.read_one(path)
     assert str(raised.value) == (f"{name}: row 1, column '{columns[-1]}': "
                                  f"required column(s) missing from the header: {columns[-1]}")
 
@@ -699,7 +703,7 @@ def test_generated_workbooks_parse(landing: tuple[Path, list[Path], float], work
 ])
 def test_generated_month_passes_its_suite(landing: tuple[Path, list[Path], float], folder: str, stem: str,
                                           source: FileSource) -> None:
-    frame = source.read(landing[0] / "force" / folder / f"west-midlands-{stem}-2022-01.csv")
+    frame = source.read_one(landing[0] / "force" / folder / f"west-midlands-{stem}-2022-01.csv")
     _assert_all_pass(validate(frame, source.name), source.name)
 
 
@@ -749,9 +753,9 @@ def test_another_force(tmp_path: Path, slug: str) -> None:
         if path.suffix == ".xlsx":
             assert read_workforce_snapshot(path)["headcount"].sum() > 0
         else:
-            columns = {"firearm-discharges": FIREARM_DISCHARGE_COLUMNS, "drug-activity": DRUG_ACTIVITY_COLUMNS,
-                       "satisfaction": SMS_SURVEY_COLUMNS}[path.parent.name]
-            read_force_csv(path, columns)
+            source = {"firearm-discharges": FIREARM_DISCHARGES, "drug-activity": DRUG_ACTIVITY,
+                      "satisfaction": SMS_SURVEY}[path.parent.name]
+            source.read_one(path)
 
 
 def test_rejects_bad_arguments(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import pytest
 from dagster import materialize
 
 from assets.lib.errors import RejectedFile
+from assets.lib.file_sources import FileSource
 from assets.lib.landing import QUARANTINE_DIR_NAME
 from assets.lib.resources import Exports, LandingFolder, make_warehouse
 from assets.lib.sql import SQL_DIR, build_table
@@ -28,8 +29,6 @@ from assets.operations.parser import (
     OPERATION_ACTIVITY_TYPES,
     OPERATIONS_COLUMNS,
     WEAPON_CLASSES,
-    read_firearm_recoveries,
-    read_operations,
 )
 from sample_data.operations import write_operations
 
@@ -59,12 +58,16 @@ def test_recoveries_bom_crlf_quotes_and_empty_lsoa(tmp_path: Path) -> None:
         'FRWM/0002/22,2022-01-31,"Imitation or replica",',
         "FRWM/0003/22 , 2022-01-15 ,Other, W01000001",
     ])
-    frame = read_firearm_recoveries(path)
-    assert list(frame.columns) == [*FIREARM_RECOVERY_COLUMNS, "source_file", "source_row"]
+    frame = FIREARM_RECOVERIES.read_one(path)
+    assert list(frame.columns) == ["recovery_reference", "recovery_date", "weapon_class", "lsoa_code", "date_month",
+                                   "source_file", "source_row", "force_code", "file_month"]
     assert frame["recovery_reference"].tolist() == ["FRWM/0001/22", "FRWM/0002/22", "FRWM/0003/22"]  # trimmed
     assert frame["weapon_class"].tolist() == ["Lethal barrelled", "Imitation or replica", "Other"]
     assert frame["lsoa_code"].isna().tolist() == [False, True, False]
     assert frame["source_row"].tolist() == [2, 3, 4]
+    assert frame["force_code"].tolist() == ["E23000014"] * 3
+    assert frame["file_month"].tolist() == ["2022-01"] * 3
+    assert frame["date_month"].tolist() == ["2022-01"] * 3  # of the trimmed date
 
 
 def test_operations_without_bom_and_lf_quoted_commas_and_empty_operation(tmp_path: Path) -> None:
@@ -73,22 +76,25 @@ def test_operations_without_bom_and_lf_quoted_commas_and_empty_operation(tmp_pat
         'OPWM/00002/22,2022-01-03,"Captiva, weekly submission",Visit',
         "OPWM/00003/22,2022-01-05,,Drugs warrant",
     ], bom=False, line_end=b"\n")
-    frame = read_operations(path)
+    frame = OPERATIONS.read_one(path)
+    assert list(frame.columns) == ["activity_reference", "activity_date", "operation", "activity_type", "date_month",
+                                   "source_file", "source_row", "force_code", "file_month"]
     assert frame["operation"].tolist()[:2] == ["Captiva", "Captiva, weekly submission"]
     assert frame["operation"].isna().tolist() == [False, False, True]
     assert frame["activity_type"].tolist() == ["Firearms warrant", "Visit", "Drugs warrant"]
     assert frame["source_row"].tolist() == [2, 3, 4]
 
 
-@pytest.mark.parametrize(("reader", "columns", "name"), [
-    (read_firearm_recoveries, FIREARM_RECOVERY_COLUMNS, "west-midlands-firearm-recoveries-2022-01.csv"),
-    (read_operations, OPERATIONS_COLUMNS, "west-midlands-operations-2022-01.csv"),
+@pytest.mark.parametrize(("source", "columns", "name"), [
+    (FIREARM_RECOVERIES, FIREARM_RECOVERY_COLUMNS, "west-midlands-firearm-recoveries-2022-01.csv"),
+    (OPERATIONS, OPERATIONS_COLUMNS, "west-midlands-operations-2022-01.csv"),
 ])
-def test_missing_column_names_file_row_and_column(tmp_path: Path, reader, columns: tuple[str, ...], name: str) -> None:
+def test_missing_column_names_file_row_and_column(tmp_path: Path, source: FileSource, columns: tuple[str, ...],
+                                                  name: str) -> None:
     path = tmp_path / name
     path.write_bytes(BOM + ",".join(columns[:-1]).encode() + b"\r\n")
     with pytest.raises(RejectedFile) as raised:
-        reader(path)
+        source.read_one(path)
     assert str(raised.value) == (f"{name}: row 1, column '{columns[-1]}': "
                                  f"required column(s) missing from the header: {columns[-1]}")
 
@@ -122,7 +128,7 @@ def test_good_files_pass_every_check(tmp_path: Path) -> None:
         "OP/1,2022-02-01,Captiva,Visit", "OP/2,2022-02-28,,Drugs warrant", "OP/3,2022-02-14,County Lines,NRM referral",
         "OP/4,2022-02-14,County Lines,Safeguarding engagement", "OP/5,2022-02-15,Captiva,Firearms warrant"])
     for source, path in ((FIREARM_RECOVERIES, recoveries), (OPERATIONS, operations)):
-        outcomes = validate(source.read(path), source.name)
+        outcomes = validate(source.read_one(path), source.name)
         assert [o.message() for o in outcomes if not o.success] == []
 
 
@@ -154,7 +160,7 @@ BAD_FILES = [
 def test_bad_value_rejects_the_file_naming_row_and_rule(tmp_path: Path, source, name: str, rows: list[str],
                                                         check: str, where: str) -> None:
     header = RECOVERY_HEADER if source is FIREARM_RECOVERIES else OPERATIONS_HEADER
-    frame = source.read(_csv(tmp_path / name, header, rows))
+    frame = source.read_one(_csv(tmp_path / name, header, rows))
     rejections = rejections_by_file(validate(frame, source.name))
     assert list(rejections) == [name]
     reason = next(r for r in rejections[name] if r.startswith(f"{check} failed"))
@@ -412,7 +418,7 @@ def test_sample_captiva_quarter_and_county_lines_year(sample_db: duckdb.DuckDBPy
 def test_sample_month_passes_its_suite(sample: tuple[Path, list[Path]]) -> None:
     for source, folder, stem in ((FIREARM_RECOVERIES, "firearm-recoveries", "firearm-recoveries"),
                                  (OPERATIONS, "operations", "operations")):
-        frame = source.read(sample[0] / "force" / folder / f"west-midlands-{stem}-2022-01.csv")
+        frame = source.read_one(sample[0] / "force" / folder / f"west-midlands-{stem}-2022-01.csv")
         outcomes = validate(frame, source.name)
         assert [o.message() for o in outcomes if not o.success] == [], source.name
 
@@ -427,7 +433,8 @@ def test_sample_is_deterministic_and_scaled_for_another_force(sample: tuple[Path
                              last_month="2022-01")
     assert [p.name for p in other] == ["greater-manchester-firearm-recoveries-2022-01.csv",
                                        "greater-manchester-operations-2022-01.csv"]
-    assert len(read_operations(other[1])) > 0 and len(read_firearm_recoveries(other[0])) > 0
+    assert len(OPERATIONS.read_one(other[1])) > 0 and len(FIREARM_RECOVERIES.read_one(other[0])) > 0
+    assert set(OPERATIONS.read_one(other[1])["force_code"]) == {"E23000005"}
     with pytest.raises(ValueError, match="after"):
         write_operations(tmp_path, first_month="2022-03", last_month="2022-01")
 

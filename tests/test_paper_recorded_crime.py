@@ -14,8 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from assets.lib.force_csv import read_force_csv
 from assets.lib.sql import build_table
-from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS, read_force_csv
+from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS
 from tests.conftest import build_geography, crime, write_extract
 
 FORCE = "E23000014"

@@ -18,7 +18,7 @@ import pytest
 from dagster import DagsterInstance, materialize
 
 from assets.lib.errors import RejectedFile
-from assets.lib.file_sources import ensure_loaded_files
+from assets.lib.file_sources import FileSource, ensure_loaded_files
 from assets.lib.landing import ARREST_REFERRAL_FILES, FRAUD_REPORT_FILES, nearest_valid_name
 from assets.lib.resources import Exports, LandingFolder, make_warehouse
 from assets.lib.sql import build_table
@@ -31,8 +31,6 @@ from assets.partners.parser import (
     RECORD_TYPES,
     TEST_RESULTS,
     VICTIM_TYPES,
-    read_arrest_referral,
-    read_fraud_reports,
 )
 from sample_data.partners import write_partners
 
@@ -77,7 +75,7 @@ def test_arrest_referral_bom_crlf_quotes_and_empty_fields(tmp_path: Path) -> Non
                      + b"CARS-1,2021-11-02,Perry Barr,Drug test,Positive\r\n"
                      + b'CARS-2,2021-11-03,"Oldbury, Sandwell",Treatment referral,\r\n'
                      + b"CARS-3,2021-11-30,,Drug Rehabilitation Requirement,\r\n")
-    frame = ARREST_REFERRAL.read(path)
+    frame = ARREST_REFERRAL.read_one(path)
     assert frame["record_reference"].tolist() == ["CARS-1", "CARS-2", "CARS-3"]
     assert frame["custody_suite"].tolist()[:2] == ["Perry Barr", "Oldbury, Sandwell"]
     assert frame["custody_suite"].isna().tolist() == [False, False, True]
@@ -92,22 +90,27 @@ def test_fraud_reports_without_bom_lf_and_extra_column(tmp_path: Path) -> None:
     path.write_bytes(b"report_reference,report_date,nfib_category,cyber_enabled,victim_type,notes\n"
                      b'NFRC1,2021-01-04,"Cheque, Plastic Card and Online Bank Accounts (not PSP)",Y,Individual,x\n'
                      b"NFRC2,2021-01-05, Dating Scam ,,Organisation,\n")
-    frame = read_fraud_reports(path)
-    assert list(frame.columns) == [*FRAUD_REPORT_COLUMNS, "source_file", "source_row"]
+    frame = FRAUD_REPORTS.read_one(path)
+    assert list(frame.columns) == ["report_reference", "report_date", "nfib_category", "cyber_enabled", "victim_type",
+                                   "date_month", "source_file", "source_row", "force_code", "file_month"]
     assert frame["nfib_category"].tolist() == ["Cheque, Plastic Card and Online Bank Accounts (not PSP)",
                                                "Dating Scam"]  # trimmed
     assert frame["cyber_enabled"].isna().tolist() == [False, True]  # empty is unknown, never N
+    assert frame["source_row"].tolist() == [2, 3]
+    assert frame[["force_code", "file_month", "date_month"]].values.tolist() == [
+        ["E23000014", "2021-01", "2021-01"], ["E23000014", "2021-01", "2021-01"]]
 
 
-@pytest.mark.parametrize(("reader", "columns", "name"), [
-    (read_arrest_referral, ARREST_REFERRAL_COLUMNS, "west-midlands-arrest-referral-2022-01.csv"),
-    (read_fraud_reports, FRAUD_REPORT_COLUMNS, "west-midlands-fraud-reports-2022-01.csv"),
+@pytest.mark.parametrize(("source", "columns", "name"), [
+    (ARREST_REFERRAL, ARREST_REFERRAL_COLUMNS, "west-midlands-arrest-referral-2022-01.csv"),
+    (FRAUD_REPORTS, FRAUD_REPORT_COLUMNS, "west-midlands-fraud-reports-2022-01.csv"),
 ])
-def test_missing_column_names_file_row_and_column(tmp_path: Path, reader, columns: tuple[str, ...], name: str) -> None:
+def test_missing_column_names_file_row_and_column(tmp_path: Path, source: FileSource, columns: tuple[str, ...],
+                                                  name: str) -> None:
     path = tmp_path / name
     path.write_bytes(BOM + ",".join(columns[:-1]).encode() + b"\r\n")
     with pytest.raises(RejectedFile) as raised:
-        reader(path)
+        source.read_one(path)
     assert str(raised.value) == (f"{name}: row 1, column '{columns[-1]}': "
                                  f"required column(s) missing from the header: {columns[-1]}")
 
@@ -117,7 +120,7 @@ def test_ragged_row_names_its_row(tmp_path: Path) -> None:
     path.write_bytes(BOM + AR_HEADER + b"CARS-1,2022-01-02,Perry Barr,Drug test,Positive\r\n"
                      b"CARS-2,2022-01-02,Perry Barr,Drug test,Positive,extra\r\n")
     with pytest.raises(RejectedFile) as raised:
-        read_arrest_referral(path)
+        ARREST_REFERRAL.read_one(path)
     assert raised.value.row == 3
 
 
@@ -610,7 +613,7 @@ def test_generated_months_pass_their_suites(sample: tuple[Path, list[Path]]) -> 
     for source, name in ((ARREST_REFERRAL, "arrest-referral/west-midlands-arrest-referral-2021-11.csv"),
                          (ARREST_REFERRAL, "arrest-referral/west-midlands-arrest-referral-2021-06.csv"),
                          (FRAUD_REPORTS, "fraud/west-midlands-fraud-reports-2021-03.csv")):
-        outcomes = validate(source.read(out / "partners" / name), source.name)
+        outcomes = validate(source.read_one(out / "partners" / name), source.name)
         assert [o.message() for o in outcomes if not o.success] == [], name
 
 
@@ -628,7 +631,7 @@ def test_another_force_is_scaled_and_valid(tmp_path: Path, slug: str) -> None:
     paths = write_partners(tmp_path, force_slug=slug, first_month="2021-11", last_month="2021-11")
     assert [p.name for p in paths] == [f"{slug}-arrest-referral-2021-11.csv", f"{slug}-fraud-reports-2021-11.csv"]
     for source, path in zip((ARREST_REFERRAL, FRAUD_REPORTS), paths, strict=True):
-        frame = source.read(path)
+        frame = source.read_one(path)
         assert len(frame) > 0
         assert [o.message() for o in validate(frame, source.name) if not o.success] == []
 

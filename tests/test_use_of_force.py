@@ -14,6 +14,7 @@ import pytest
 from dagster import materialize
 
 from assets.lib.errors import RejectedFile
+from assets.lib.file_sources import FileSource
 from assets.lib.reference_data import read_kpi_config
 from assets.lib.sql import build_table, build_table_from
 from assets.lib.validation import validate
@@ -23,8 +24,6 @@ from assets.use_of_force.parser import (
     STOP_SEARCH_BWV_COLUMNS,
     SUBJECT_ETHNICITIES,
     USE_OF_FORCE_COLUMNS,
-    read_stop_search_bwv,
-    read_use_of_force,
 )
 from pipelines.definitions import defs
 from sample_data.use_of_force import write_use_of_force
@@ -60,18 +59,24 @@ def test_use_of_force_bom_crlf_quotes_and_two_subjects(tmp_path: Path) -> None:
         'UF/1,2021-06-03,Under 18,Black,"Unarmed skills",N,N,',  # the second subject of the same incident
         'UF/2,2021-06-09,50 and over,White,"Taser ""red-dot""",Y,Y,N',
     ])
-    frame = read_use_of_force(path)
+    frame = USE_OF_FORCE.read_one(path)
+    assert list(frame.columns) == [
+        "incident_reference", "incident_date", "subject_age_band", "subject_ethnicity", "tactic", "subject_injured",
+        "subject_seriously_injured", "bwv_recorded", "date_month", "source_file", "source_row", "force_code",
+        "file_month"]
     assert list(frame["incident_reference"]) == ["UF/1", "UF/1", "UF/2"]
     assert list(frame["tactic"]) == ["Handcuffing, non-compliant", "Unarmed skills", 'Taser "red-dot"']
     assert frame["bwv_recorded"].isna().tolist() == [False, True, False]  # empty is unknown, not N
     assert list(frame["source_row"]) == [2, 3, 4]
     assert list(frame.columns[:1]) == ["incident_reference"]  # the BOM is not part of the first name
+    assert frame[["force_code", "file_month", "date_month"]].values.tolist() == [
+        ["E23000014", "2021-06", "2021-06"]] * 3
 
 
 def test_use_of_force_plain_lf_without_bom(tmp_path: Path) -> None:
     path = _write(tmp_path / UOF_FILE, [UOF_HEADER, "UF/1,2021-06-03,18-34,White,Unarmed skills,N,N,Y"],
                   bom=False, line_end="\n")
-    assert read_use_of_force(path)["subject_ethnicity"].tolist() == ["White"]
+    assert USE_OF_FORCE.read_one(path)["subject_ethnicity"].tolist() == ["White"]
 
 
 def test_one_incident_with_two_dates_rejects_the_file_at_the_second_row(tmp_path: Path) -> None:
@@ -82,20 +87,20 @@ def test_one_incident_with_two_dates_rejects_the_file_at_the_second_row(tmp_path
         "UF/1,2021-06-05,35-49,Asian,Unarmed skills,N,N,Y",
     ])
     with pytest.raises(RejectedFile) as error:
-        read_use_of_force(path)
+        USE_OF_FORCE.read_one(path)
     assert (error.value.row, error.value.column) == (4, "incident_date")
     assert str(error.value).startswith(f"{UOF_FILE}: row 4, column 'incident_date': incident UF/1 has rows")
 
 
-@pytest.mark.parametrize(("reader", "header", "name", "missing"), [
-    (read_use_of_force, UOF_HEADER.replace(",bwv_recorded", ""), UOF_FILE, "bwv_recorded"),
-    (read_stop_search_bwv, "search_reference,bwv_recorded", BWV_FILE, "search_date"),
+@pytest.mark.parametrize(("source", "header", "name", "missing"), [
+    (USE_OF_FORCE, UOF_HEADER.replace(",bwv_recorded", ""), UOF_FILE, "bwv_recorded"),
+    (STOP_SEARCH_BWV, "search_reference,bwv_recorded", BWV_FILE, "search_date"),
 ])
-def test_missing_column_names_file_row_and_column(tmp_path: Path, reader, header: str, name: str,
+def test_missing_column_names_file_row_and_column(tmp_path: Path, source: FileSource, header: str, name: str,
                                                   missing: str) -> None:
     path = _write(tmp_path / name, [header])
     with pytest.raises(RejectedFile) as error:
-        reader(path)
+        source.read_one(path)
     assert (error.value.row, error.value.column) == (1, missing)
     assert name in str(error.value)
 
@@ -103,12 +108,12 @@ def test_missing_column_names_file_row_and_column(tmp_path: Path, reader, header
 def test_misnamed_file_is_rejected_by_its_name(tmp_path: Path) -> None:
     path = _write(tmp_path / "West-Midlands-use-of-force-2021-06.csv", [UOF_HEADER])
     with pytest.raises(RejectedFile, match="<force>-use-of-force-<YYYY-MM>.csv"):
-        USE_OF_FORCE.read(path)
+        USE_OF_FORCE.read_one(path)
 
 
 def test_reader_adds_force_and_months(tmp_path: Path) -> None:
     path = _write(tmp_path / BWV_FILE, [BWV_HEADER, "SS/1,2021-06-30,Y", "SS/2,2021-07-01,"])
-    frame = STOP_SEARCH_BWV.read(path)
+    frame = STOP_SEARCH_BWV.read_one(path)
     assert frame[["force_code", "file_month", "date_month"]].values.tolist() == [
         [WM, "2021-06", "2021-06"], [WM, "2021-06", "2021-07"]]
 
@@ -513,7 +518,7 @@ def test_another_force_gets_a_scaled_sample_that_passes_the_suites(tmp_path: Pat
         "west-yorkshire-use-of-force-2021-04.csv", "west-yorkshire-use-of-force-2021-05.csv"]
     for source in SOURCES:
         files = [p for p in paths if source.name.replace("_", "-") in p.name]
-        frame = pd.concat([source.read(p).assign(source_file=p.name) for p in files], ignore_index=True)
+        frame = pd.concat([source.read_one(p).assign(source_file=p.name) for p in files], ignore_index=True)
         assert frame["force_code"].unique().tolist() == ["E23000010"]
         assert [o.message() for o in validate(frame, source.name) if not o.success and o.critical] == []
 

@@ -1,14 +1,16 @@
 """The force's operational extracts: firearm discharges, drug and county lines activity, the SMS
 satisfaction survey (monthly CSVs) and workforce headcount snapshots (xlsx)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from assets.force_operations.parser import read_drug_activity, read_firearm_discharges, read_sms_survey
+from assets.force_operations.parser import DRUG_ACTIVITY_COLUMNS, FIREARM_DISCHARGE_COLUMNS, SMS_SURVEY_COLUMNS
 from assets.force_operations.workforce import read_workforce_snapshot
-from assets.lib.file_sources import FileSource, file_source_assets
+from assets.lib.errors import RejectedFile
+from assets.lib.file_sources import FileSource, ReadFiles, file_source_assets
+from assets.lib.force_csv import ForceCsv, read_force_frames
 from assets.lib.landing import (
     DRUG_ACTIVITY_FILES,
     FIREARM_DISCHARGE_FILES,
@@ -26,17 +28,31 @@ def identify_monthly(layout: SourceLayout) -> Callable[[Path], tuple[str, str]]:
     return identify
 
 
-def monthly_force_csv(read: Callable[[Path], pd.DataFrame], layout: SourceLayout,
-                      date_column: str) -> Callable[[Path], pd.DataFrame]:
-    """A reader that adds the force and month the file name gives, and the month of each row's
-    date, so the suite can check every row belongs to its file's month."""
+def monthly_force_csv(columns: tuple[str, ...], layout: SourceLayout, date_column: str,
+                      check: Callable[[Path, pd.DataFrame], None] | None = None) -> ReadFiles:
+    """A reader of a folder of monthly force CSVs (one DuckDB statement for them all) that adds the force and
+    month each file's name gives, and the month of each row's date, so the suite can check every row belongs
+    to its file's month; `check` holds a file to a rule of its own (it raises RejectedFile)."""
 
-    def read_file(path: Path) -> pd.DataFrame:
-        force_code, month = layout.force_and_period(path)
-        frame = read(path)
-        return frame.assign(force_code=force_code, file_month=month, date_month=frame[date_column].str[:7])
+    def read_files(paths: Sequence[Path]) -> list[tuple[Path, pd.DataFrame | RejectedFile]]:
+        named, outcomes = [], []
+        for path in paths:
+            try:
+                force_code, month = layout.force_and_period(path)
+                named.append(ForceCsv(path, {"force_code": force_code, "file_month": month}))
+            except RejectedFile as error:
+                outcomes.append((path, error))
+        for path, frame in read_force_frames(named, columns, ("force_code", "file_month"),
+                                             {"date_month": f'substr("{date_column}", 1, 7)'}):
+            if check is not None and not isinstance(frame, RejectedFile):
+                try:
+                    check(path, frame)
+                except RejectedFile as error:
+                    frame = error
+            outcomes.append((path, frame))
+        return sorted(outcomes, key=lambda outcome: outcome[0])  # in the folder's order, as one at a time
 
-    return read_file
+    return read_files
 
 
 def read_workforce_file(path: Path) -> pd.DataFrame:
@@ -49,7 +65,7 @@ MONTHLY_COLUMNS = {"force_code": "varchar", "file_month": "varchar", "date_month
 FIREARM_DISCHARGES = FileSource(
     name="firearm_discharges",
     globs=(FIREARM_DISCHARGE_FILES.glob,),
-    read=monthly_force_csv(read_firearm_discharges, FIREARM_DISCHARGE_FILES, "discharge_date"),
+    read_files=monthly_force_csv(FIREARM_DISCHARGE_COLUMNS, FIREARM_DISCHARGE_FILES, "discharge_date"),
     columns={"incident_reference": "varchar", "discharge_date": "varchar", "lsoa_code": "varchar",
              "weapon_type": "varchar", "injury": "varchar", "gang_related": "varchar", "drugs_related": "varchar",
              **MONTHLY_COLUMNS},
@@ -61,7 +77,7 @@ FIREARM_DISCHARGES = FileSource(
 DRUG_ACTIVITY = FileSource(
     name="drug_activity",
     globs=(DRUG_ACTIVITY_FILES.glob,),
-    read=monthly_force_csv(read_drug_activity, DRUG_ACTIVITY_FILES, "activity_date"),
+    read_files=monthly_force_csv(DRUG_ACTIVITY_COLUMNS, DRUG_ACTIVITY_FILES, "activity_date"),
     columns={"activity_reference": "varchar", "activity_date": "varchar", "activity_type": "varchar",
              "arrests": "varchar", "charges": "varchar", **MONTHLY_COLUMNS},
     models=("fact_drug_activity",),
@@ -72,7 +88,7 @@ DRUG_ACTIVITY = FileSource(
 SMS_SURVEY = FileSource(
     name="sms_survey",
     globs=(SMS_SURVEY_FILES.glob,),
-    read=monthly_force_csv(read_sms_survey, SMS_SURVEY_FILES, "response_date"),
+    read_files=monthly_force_csv(SMS_SURVEY_COLUMNS, SMS_SURVEY_FILES, "response_date"),
     columns={"response_id": "varchar", "response_date": "varchar", "service": "varchar",
              "incident_type": "varchar", "score": "varchar", **MONTHLY_COLUMNS},
     models=("fact_sms_responses",),

@@ -1,19 +1,14 @@
 """Operational force extracts (agreed layouts in SOURCES.md): firearm discharges, drug activity, SMS survey.
 
-These are plain force CSVs, so reading them is :func:`assets.recorded_crime.parser.read_force_csv`
-(every field kept as text, plus source_file and source_row); this module only names their columns and
-value sets. The rules themselves live in the Great Expectations suites (``expectations/*.json``) so a
-bad value is reported with its file and row; the value sets here mirror those suites for the sample
-generator and the tests, and a test keeps the two in step.
+These are plain monthly force CSVs, read by the shared force-CSV reader (assets/lib/force_csv.py) through
+each source's FileSource (FIREARM_DISCHARGES, DRUG_ACTIVITY, SMS_SURVEY in assets/force_operations/assets.py:
+every field kept as text, plus source_file, source_row, the force and the months); this module only names
+their columns and value sets. The rules themselves live in the Great Expectations suites
+(``expectations/*.json``) so a bad value is reported with its file and row; the value sets here mirror
+those suites for the sample generator and the tests, and a test keeps the two in step.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
-
-import pandas as pd
-
-from assets.recorded_crime.parser import read_force_csv
 
 FIREARM_DISCHARGE_COLUMNS: tuple[str, ...] = (
     "incident_reference",
@@ -44,17 +39,3 @@ INJURIES: tuple[str, ...] = ("None", "Non-fatal", "Fatal")
 ACTIVITY_TYPES: tuple[str, ...] = ("Drug disruption", "County line disruption", "County line closure")
 SMS_SERVICES: tuple[str, ...] = ("Force Contact", "Force Response")
 
-
-def read_firearm_discharges(path: Path) -> pd.DataFrame:
-    """One firearm discharge log, as text columns plus source_file and source_row."""
-    return read_force_csv(path, FIREARM_DISCHARGE_COLUMNS)
-
-
-def read_drug_activity(path: Path) -> pd.DataFrame:
-    """One drug and county lines activity log, as text columns plus source_file and source_row."""
-    return read_force_csv(path, DRUG_ACTIVITY_COLUMNS)
-
-
-def read_sms_survey(path: Path) -> pd.DataFrame:
-    """One month of SMS satisfaction survey responses, as text columns plus source_file and source_row."""
-    return read_force_csv(path, SMS_SURVEY_COLUMNS)

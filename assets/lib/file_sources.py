@@ -13,7 +13,7 @@ A file that breaks the contract is quarantined with its reason and its rows are 
 other file of the delivery loads, and the rejected file's period keeps its last good state.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 
 from assets.lib.errors import RejectedFile, read_delivered_file
 from assets.lib.landing import sha256_of
-from assets.lib.progress import reading, rows_read
+from assets.lib.progress import reading
 from assets.lib.resources import Exports, LandingFolder, Warehouse
 from assets.lib.sql import build_table, describe_table, frame_of, sql_deps, table_metadata, write_frame
 from assets.lib.validation import (
@@ -51,14 +51,21 @@ def ensure_loaded_files(conn) -> None:
         describe_table(conn, LOADED_FILES_TABLE, "loaded_files")
 
 
+# a reader of many files at once: each file with its rows, or why it was rejected
+ReadFiles = Callable[[Sequence[Path]], list[tuple[Path, "pd.DataFrame | RejectedFile"]]]
+
+
 @dataclass(frozen=True)
 class FileSource:
     name: str
     globs: tuple[str, ...]
-    read: Callable[[Path], pd.DataFrame]
     columns: dict[str, str]
     models: tuple[str, ...]
     description: str
+    # how the files are read: one at a time (a workbook, a publication), or a folder of small force CSVs all
+    # at once (`read_files`, one DuckDB statement)
+    read: Callable[[Path], pd.DataFrame] | None = None
+    read_files: ReadFiles | None = None
     upstream: tuple[AssetKey, ...] = ()
     # (force_code, first day of the period) a file name stands for, recorded in meta.loaded_files so
     # a delivered month with no rows still counts as delivered
@@ -78,9 +85,33 @@ class FileSource:
     def asset_name(self) -> str:
         return self.models[0]
 
+    def __post_init__(self) -> None:
+        if (self.read is None) == (self.read_files is None):
+            raise ValueError(f"{self.name}: a file source is read by one of read or read_files")
+
     def files(self, root: Path) -> list[Path]:
         found = {p for pattern in self.globs for p in root.glob(pattern)}
         return sorted(p for p in found if p.is_file() and not p.name.startswith((".", "~$")))
+
+    def read_one(self, path: Path) -> pd.DataFrame:
+        """One file's rows as published (RejectedFile when it breaks the contract): what `parsed` gives a file."""
+        if self.read is not None:
+            return self.read(path)
+        [(_, frame)] = self.read_files([path])
+        if isinstance(frame, RejectedFile):
+            raise frame
+        return frame
+
+    def parsed(self, paths: Sequence[Path]) -> Iterator[tuple[Path, pd.DataFrame | RejectedFile]]:
+        """Each file's rows as published, or why it was rejected (any failure of a reader is a rejection)."""
+        if self.read_files is not None:
+            yield from self.read_files(paths)
+            return
+        for path, _ in reading(paths, self.name):
+            try:
+                yield path, read_delivered_file(self.read, path)
+            except RejectedFile as error:
+                yield path, error
 
 
 # <file name>.withdrawal.txt beside a re-delivered file, saying why: the delivery may then hold less
@@ -181,14 +212,16 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
     def files(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> MaterializeResult:
         loaded = _loaded(warehouse, source.name)
         frames, rejected, parsed, warnings = [], [], {}, {}
-        delivered = []
-        for path, bar in reading(source.files(landing.path), source.name):
+        delivered, shas = [], {}
+        for path in source.files(landing.path):
             sha = sha256_of(path)
-            if loaded.get(path.name) == sha:
-                continue
+            if loaded.get(path.name) != sha:
+                shas[path] = sha
+        for path, frame in source.parsed(list(shas)):
             try:
                 force_code, period = source.identify(path) if source.identify else (None, None)
-                frame = read_delivered_file(source.read, path)
+                if isinstance(frame, RejectedFile):
+                    raise frame
             except RejectedFile as error:
                 # one bad file is one rejected file: it goes to quarantine, the others load
                 where = landing.quarantine(path, str(error))
@@ -199,14 +232,13 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
                 warnings[path.name] = dict(frame.attrs["warnings"])
                 for message, count in warnings[path.name].items():
                     context.log.warning(f"{path.name}: {message} ({count} row(s))")
-            frame = frame.assign(source_file=path.name, file_sha256=sha)
+            frame = frame.assign(source_file=path.name, file_sha256=shas[path])
             if "source_row" not in frame:
                 frame["source_row"] = range(1, len(frame) + 1)
             frames.append(frame)
             parsed[path.name] = len(frame)
-            rows_read(bar, sum(parsed.values()))
             delivered.append({"file_name": path.name, "force_code": force_code, "period": period,
-                              "sha256": sha, "rows": len(frame)})
+                              "sha256": shas[path], "rows": len(frame)})
         combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=[*source.columns, "source_file", "source_row", "file_sha256"])
         with warehouse.transaction() as conn:

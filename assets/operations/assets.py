@@ -5,12 +5,12 @@ checks, quarantine of a bad file, re-delivery replacing its month, and its core 
 from assets.force_operations.assets import MONTHLY_COLUMNS, identify_monthly, monthly_force_csv
 from assets.lib.file_sources import FileSource, file_source_assets
 from assets.lib.landing import FIREARM_RECOVERY_FILES, OPERATIONS_FILES
-from assets.operations.parser import read_firearm_recoveries, read_operations
+from assets.operations.parser import FIREARM_RECOVERY_COLUMNS, OPERATIONS_COLUMNS
 
 FIREARM_RECOVERIES = FileSource(
     name="firearm_recoveries",
     globs=(FIREARM_RECOVERY_FILES.glob,),
-    read=monthly_force_csv(read_firearm_recoveries, FIREARM_RECOVERY_FILES, "recovery_date"),
+    read_files=monthly_force_csv(FIREARM_RECOVERY_COLUMNS, FIREARM_RECOVERY_FILES, "recovery_date"),
     columns={"recovery_reference": "varchar", "recovery_date": "varchar", "weapon_class": "varchar",
              "lsoa_code": "varchar", **MONTHLY_COLUMNS},
     models=("fact_firearm_recoveries",),
@@ -21,7 +21,7 @@ FIREARM_RECOVERIES = FileSource(
 OPERATIONS = FileSource(
     name="operations",
     globs=(OPERATIONS_FILES.glob,),
-    read=monthly_force_csv(read_operations, OPERATIONS_FILES, "activity_date"),
+    read_files=monthly_force_csv(OPERATIONS_COLUMNS, OPERATIONS_FILES, "activity_date"),
     columns={"activity_reference": "varchar", "activity_date": "varchar", "operation": "varchar",
              "activity_type": "varchar", **MONTHLY_COLUMNS},
     models=("fact_operations",),

@@ -5,12 +5,12 @@ monthly CSVs under ``partners/``, each a FileSource like the drug activity log."
 from assets.force_operations.assets import MONTHLY_COLUMNS, identify_monthly, monthly_force_csv
 from assets.lib.file_sources import FileSource, file_source_assets
 from assets.lib.landing import ARREST_REFERRAL_FILES, FRAUD_REPORT_FILES
-from assets.partners.parser import read_arrest_referral, read_fraud_reports
+from assets.partners.parser import ARREST_REFERRAL_COLUMNS, FRAUD_REPORT_COLUMNS
 
 ARREST_REFERRAL = FileSource(
     name="arrest_referral",
     globs=(ARREST_REFERRAL_FILES.glob,),
-    read=monthly_force_csv(read_arrest_referral, ARREST_REFERRAL_FILES, "record_date"),
+    read_files=monthly_force_csv(ARREST_REFERRAL_COLUMNS, ARREST_REFERRAL_FILES, "record_date"),
     columns={"record_reference": "varchar", "record_date": "varchar", "custody_suite": "varchar",
              "record_type": "varchar", "test_result": "varchar", **MONTHLY_COLUMNS},
     models=("fact_arrest_referral",),
@@ -22,7 +22,7 @@ ARREST_REFERRAL = FileSource(
 FRAUD_REPORTS = FileSource(
     name="fraud_reports",
     globs=(FRAUD_REPORT_FILES.glob,),
-    read=monthly_force_csv(read_fraud_reports, FRAUD_REPORT_FILES, "report_date"),
+    read_files=monthly_force_csv(FRAUD_REPORT_COLUMNS, FRAUD_REPORT_FILES, "report_date"),
     columns={"report_reference": "varchar", "report_date": "varchar", "nfib_category": "varchar",
              "cyber_enabled": "varchar", "victim_type": "varchar", **MONTHLY_COLUMNS},
     models=("fact_fraud_reports",),

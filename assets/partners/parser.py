@@ -1,9 +1,10 @@
 """Partner extracts (agreed layouts in SOURCES.md): the arrest referral service's custody drug tests,
 treatment referrals and court requirements, and the Action Fraud / NFIB fraud reports for the force area.
 
-Both are plain monthly CSVs like the force's own extracts, so reading them is
-:func:`assets.recorded_crime.parser.read_force_csv` (every field kept as text, plus source_file and
-source_row); this module only names their columns and value sets. The rules live in the Great
+Both are plain monthly CSVs like the force's own extracts, read by the shared force-CSV reader
+(assets/lib/force_csv.py) through each source's FileSource (ARREST_REFERRAL, FRAUD_REPORTS in
+assets/partners/assets.py: every field kept as text, plus source_file, source_row, the force and the
+months); this module only names their columns and value sets. The rules live in the Great
 Expectations suites (``expectations/arrest_referral.json``, ``expectations/fraud_reports.json``) so a
 bad value is reported with its file and row; the value sets here mirror those suites and a test keeps
 the two in step.
@@ -17,12 +18,6 @@ category is counted as delivered.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
-
-import pandas as pd
-
-from assets.recorded_crime.parser import read_force_csv
 
 ARREST_REFERRAL_COLUMNS: tuple[str, ...] = (
     "record_reference",
@@ -48,12 +43,3 @@ RECORD_TYPES: tuple[str, ...] = (
 TEST_RESULTS: tuple[str, ...] = ("Positive", "Negative")
 VICTIM_TYPES: tuple[str, ...] = ("Individual", "Organisation")
 
-
-def read_arrest_referral(path: Path) -> pd.DataFrame:
-    """One month of arrest referral records, as text columns plus source_file and source_row."""
-    return read_force_csv(path, ARREST_REFERRAL_COLUMNS)
-
-
-def read_fraud_reports(path: Path) -> pd.DataFrame:
-    """One month of fraud reports, as text columns plus source_file and source_row."""
-    return read_force_csv(path, FRAUD_REPORT_COLUMNS)

@@ -10,11 +10,8 @@ byte-identical re-delivery is not read again.
 """
 
 import warnings
-from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -28,11 +25,12 @@ from dagster import (
 )
 
 from assets.dimensions.assets import dim_offence
-from assets.lib.errors import RejectedFile, read_delivered_file
+from assets.lib.errors import RejectedFile
 from assets.lib.file_sources import LOADED_FILES_TABLE, ensure_loaded_files
+from assets.lib.force_csv import FIRST_DATA_ROW, ForceCsv, load_force_csvs
 from assets.lib.landing import FORCE_CRIMES, quarantine_misnamed
 from assets.lib.partitions import month_of, monthly_partitions
-from assets.lib.progress import reading, rows_read
+from assets.lib.progress import reading
 from assets.lib.resources import Exports, LandingFolder, Warehouse
 from assets.lib.sql import (
     create_staging_view,
@@ -42,7 +40,6 @@ from assets.lib.sql import (
     quoted_list,
     sql_deps,
     table_metadata,
-    write_frame,
 )
 from assets.lib.validation import (
     DuckDBTable,
@@ -53,12 +50,7 @@ from assets.lib.validation import (
     rejections_by_file,
     validate,
 )
-from assets.recorded_crime.parser import (
-    FIRST_DATA_ROW,
-    OPTIONAL_RECORDED_CRIME_COLUMNS,
-    RECORDED_CRIME_COLUMNS,
-    read_force_table,
-)
+from assets.recorded_crime.parser import OPTIONAL_RECORDED_CRIME_COLUMNS, RECORDED_CRIME_COLUMNS
 
 SUITE = "recorded_crime"
 FACT_TABLE = "core.fact_recorded_crime"
@@ -69,11 +61,11 @@ VALIDATED_TABLE = "landed.validated_crime_extracts"
 # month its file is named for, row by row across a range of months
 OPTIONAL_EXTRACT_COLUMNS = tuple(name for column in OPTIONAL_RECORDED_CRIME_COLUMNS
                                  for name in (column, f"{column}_supplied"))
+FILE_CONSTANTS = ("force_code", "file_month", "file_sha256")
 EXTRACT_COLUMNS = (*RECORDED_CRIME_COLUMNS, *OPTIONAL_EXTRACT_COLUMNS, "recorded_month", "source_file",
-                   "source_row", "force_code", "file_month", "file_sha256")
+                   "source_row", *FILE_CONSTANTS)
 # the single-run backfill policy is marked beta in Dagster 1.13; it is what makes a range one run
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=Warning)
-INSERT_BATCH_ROWS = 250_000
 MONTHLY = {"partitions_def": monthly_partitions, "backfill_policy": BackfillPolicy.single_run()}
 
 
@@ -95,14 +87,8 @@ def _loaded_shas(conn, months: list[str]) -> set[tuple[str, str]]:
         "and list_contains(?::date[], period)", [FORCE_CRIMES.name, [f"{m}-01" for m in months]]).fetchall())
 
 
-def _read_extract(path: Path) -> pa.Table:
-    """One force's month as delivered. A header with no rows under it is an export that failed (a force
-    records crimes every month), so it is rejected rather than loaded as a month of no crime."""
-    table = read_force_table(path, RECORDED_CRIME_COLUMNS, OPTIONAL_RECORDED_CRIME_COLUMNS)
-    if table.num_rows == 0:
-        raise RejectedFile(path, "no data rows under the header: a month's extract holds at least one crime",
-                           row=FIRST_DATA_ROW)
-    return table
+# recorded_month, which the suite's month rule reads, from recorded_date as delivered
+_DERIVED = {"recorded_month": "substr(recorded_date, 1, 7)"}
 
 
 @asset(
@@ -121,40 +107,35 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
     with warehouse.get_connection() as conn:
         loaded = _loaded_shas(conn, months)
     files = [f for f in landing.files(FORCE_CRIMES) if f.month in set(months)]
-    tables, rejected, file_rows, unchanged = [], [], {}, []
+    to_read, unchanged = [], []
     by_path = {file.path: file for file in files}
+    for path, _ in reading(list(by_path), "crime extracts (hashing)"):
+        file = by_path[path]
+        sha = file.sha256()
+        if (file.path.name, sha) in loaded:
+            # a byte-identical re-delivery is already in the warehouse: not read, validated or loaded again
+            unchanged.append(file.path.name)
+        else:
+            to_read.append(ForceCsv(file.path, dict(zip(FILE_CONSTANTS, (file.force_code, file.month, sha),
+                                                        strict=True))))
     with warehouse.transaction() as conn:
         conn.execute("create schema if not exists landed")
-        write_frame(conn, EXTRACTS_TABLE, pa.Table.from_pandas(_empty_extracts(), preserve_index=False))
-        for path, bar in reading(list(by_path), "crime extracts"):
-            file = by_path[path]
-            sha = file.sha256()
-            if (file.path.name, sha) in loaded:
-                # a byte-identical re-delivery is already in the warehouse: not read, validated or loaded again
-                unchanged.append(file.path.name)
-                continue
-            try:
-                table = read_delivered_file(_read_extract, file.path)
-            except RejectedFile as error:
-                # the other files of the range still load
-                where = landing.quarantine(file.path, str(error))
-                context.log.error(f"{error} (moved to {where})")
-                rejected.append(str(error))
-                continue
-            rows = table.num_rows
-            table = table.append_column("recorded_month", pc.utf8_slice_codeunits(table["recorded_date"], 0, 7))
-            for column, value in (("force_code", file.force_code), ("file_month", file.month), ("file_sha256", sha)):
-                table = table.append_column(column, pa.array([value] * rows, pa.string()))
-            tables.append(table.select(list(EXTRACT_COLUMNS)))
-            file_rows[file.path.name] = rows
-            rows_read(bar, sum(file_rows.values()))
-            # into DuckDB a batch at a time: memory holds a batch, not the whole range
-            if sum(t.num_rows for t in tables) >= INSERT_BATCH_ROWS:
-                write_frame(conn, EXTRACTS_TABLE, pa.concat_tables(tables), append=True)
-                tables.clear()
-        if tables:
-            write_frame(conn, EXTRACTS_TABLE, pa.concat_tables(tables), append=True)
+        # the whole range in one DuckDB statement, straight into the working warehouse
+        file_rows, rejections = load_force_csvs(conn, EXTRACTS_TABLE, to_read, RECORDED_CRIME_COLUMNS,
+                                                OPTIONAL_RECORDED_CRIME_COLUMNS, FILE_CONSTANTS, _DERIVED)
+        # a header with no rows under it is an export that failed (a force records crimes every month), so
+        # it is rejected rather than loaded as a month of no crime
+        rejections += [RejectedFile(f.path, "no data rows under the header: a month's extract holds at least one "
+                                    "crime", row=FIRST_DATA_ROW)
+                       for f in to_read if f.path.name not in file_rows
+                       and f.path.name not in {r.path.name for r in rejections}]
         metadata = table_metadata(conn, EXTRACTS_TABLE)
+    rejected = []
+    for error in sorted(rejections, key=lambda e: e.path.name):
+        # the other files of the range still load
+        where = landing.quarantine(error.path, str(error))
+        context.log.error(f"{error} (moved to {where})")
+        rejected.append(str(error))
     context.log.info(f"{len(file_rows)} file(s) read, {sum(file_rows.values()):,} rows; {len(unchanged)} unchanged, "
                      f"{len(rejected)} rejected")
     return MaterializeResult(metadata={

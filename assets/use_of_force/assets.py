@@ -4,12 +4,13 @@ monthly CSVs, each a FileSource like the drug activity log."""
 from assets.force_operations.assets import MONTHLY_COLUMNS, identify_monthly, monthly_force_csv
 from assets.lib.file_sources import FileSource, file_source_assets
 from assets.lib.landing import STOP_SEARCH_BWV_FILES, USE_OF_FORCE_FILES
-from assets.use_of_force.parser import read_stop_search_bwv, read_use_of_force
+from assets.use_of_force.parser import STOP_SEARCH_BWV_COLUMNS, USE_OF_FORCE_COLUMNS, check_one_date_per_incident
 
 USE_OF_FORCE = FileSource(
     name="use_of_force",
     globs=(USE_OF_FORCE_FILES.glob,),
-    read=monthly_force_csv(read_use_of_force, USE_OF_FORCE_FILES, "incident_date"),
+    read_files=monthly_force_csv(USE_OF_FORCE_COLUMNS, USE_OF_FORCE_FILES, "incident_date",
+                                  check_one_date_per_incident),
     columns={"incident_reference": "varchar", "incident_date": "varchar", "subject_age_band": "varchar",
              "subject_ethnicity": "varchar", "tactic": "varchar", "subject_injured": "varchar",
              "subject_seriously_injured": "varchar", "bwv_recorded": "varchar", **MONTHLY_COLUMNS},
@@ -22,7 +23,7 @@ USE_OF_FORCE = FileSource(
 STOP_SEARCH_BWV = FileSource(
     name="stop_search_bwv",
     globs=(STOP_SEARCH_BWV_FILES.glob,),
-    read=monthly_force_csv(read_stop_search_bwv, STOP_SEARCH_BWV_FILES, "search_date"),
+    read_files=monthly_force_csv(STOP_SEARCH_BWV_COLUMNS, STOP_SEARCH_BWV_FILES, "search_date"),
     columns={"search_reference": "varchar", "search_date": "varchar", "bwv_recorded": "varchar",
              **MONTHLY_COLUMNS},
     models=("fact_stop_search_bwv",),
