@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from dagster import DagsterEventType
+
 from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS
 from tests.conftest import crime, write_extract
 
@@ -190,3 +192,33 @@ def test_a_range_is_validated_once_in_the_warehouse_and_a_bad_month_keeps_out(pi
                           "group by 1 order by 1") == [("2019-04", 6), ("2019-06", 3)]
     pages = pipeline.exports.parent / "data-docs" / "validations" / "recorded_crime"
     assert sorted(p.name for p in pages.iterdir()) == ["recorded_crime-2019-04_to_2019-06"]
+
+
+def _check_metadata(pipeline, job: str, check: str) -> list[dict[str, object]]:
+    """The metadata of one asset check in each run of `job`, oldest run first."""
+    found = []
+    for run in reversed(pipeline.instance.get_runs()):  # the instance lists the newest run first
+        if run.job_name != job:
+            continue
+        for entry in pipeline.instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
+            evaluation = entry.dagster_event.event_specific_data
+            if evaluation.check_name == check:
+                found.append({key: value.value for key, value in evaluation.metadata.items()})
+    return found
+
+
+def test_the_fact_checks_look_at_the_months_the_run_loaded(pipeline):
+    # April holds a crime in an LSOA the geography does not know; May, loaded by a later run, does not
+    write_extract(pipeline.landing, "2019-04", [*APRIL, crime("A/7", "2019-04-20", "45", lsoa_code="E01999999")])
+    assert pipeline.run(["2019-04"]).failed_months == []
+    write_extract(pipeline.landing, "2019-05", MAY)
+    assert pipeline.run(["2019-05"]).failed_months == []
+    # seven April rows, one unknown; then May's two rows only (one without an LSOA, which is not unknown):
+    # the second run does not count April's rows again
+    assert _check_metadata(pipeline, "monthly_sources", "fact_recorded_crime_geography_resolves") == [
+        {"rows": 7, "unknown_lsoa": 1, "lsoa_outside_force_area": 0},
+        {"rows": 2, "unknown_lsoa": 0, "lsoa_outside_force_area": 0}]
+    assert _check_metadata(pipeline, "monthly_sources", "fact_recorded_crime_offences_resolve") == [
+        {"unknown_offence_codes": 0}, {"unknown_offence_codes": 0}]
+    assert [m["files_checked"] for m in _check_metadata(
+        pipeline, "monthly_sources", "fact_recorded_crime_unique_references")] == [1, 1]

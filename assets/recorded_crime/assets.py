@@ -355,6 +355,19 @@ def _refuse_references_loaded_elsewhere(conn) -> None:
     raise _ReferencesLoadedElsewhere(lines)
 
 
+# The crimes of the months a run loaded: the checks look at these (against the dimensions, and their keys against
+# the rest of the table), so a check's cost is that of the run's months, not of the history already loaded.
+_CRIMES_LOADED_BY_RUN = f"""
+    select crimes.* from {FACT_TABLE} as crimes
+    inner join (select force_code, period as month from {LOADED_FILES_TABLE} where source = ? and run_id = ?)
+        using (force_code, month)
+"""
+
+
+def _run_key(context: AssetCheckExecutionContext) -> list[str]:
+    return [FORCE_CRIMES.name, context.run.run_id]
+
+
 @asset_check(asset=fact_recorded_crime, blocking=True,
              description="A crime reference appears once per force across all months: nothing counted twice. "
              "Checks the keys of the months this run loaded against the whole table, so its cost does not grow "
@@ -365,14 +378,8 @@ def fact_recorded_crime_unique_references(
     with warehouse.get_connection() as conn:
         duplicates = conn.execute(
             f"""
-            with loaded_now as (
-                select force_code, period as month from {LOADED_FILES_TABLE}
-                where source = ? and run_id = ?
-            ),
-            new_keys as (
-                select distinct crimes.force_code, crimes.crime_reference
-                from {FACT_TABLE} as crimes
-                inner join loaded_now using (force_code, month)
+            with new_keys as (
+                select distinct force_code, crime_reference from ({_CRIMES_LOADED_BY_RUN})
             )
             select crimes.force_code, crimes.crime_reference, count(*) as copies
             from {FACT_TABLE} as crimes
@@ -380,10 +387,10 @@ def fact_recorded_crime_unique_references(
             group by all having count(*) > 1
             order by all limit 20
             """,
-            [FORCE_CRIMES.name, context.run.run_id],
+            _run_key(context),
         ).df()
         checked = conn.execute(f"select count(*) from {LOADED_FILES_TABLE} where source = ? and run_id = ?",
-                               [FORCE_CRIMES.name, context.run.run_id]).fetchall()[0][0]
+                               _run_key(context)).fetchall()[0][0]
     return AssetCheckResult(
         passed=duplicates.empty,
         metadata={"files_checked": int(checked),
@@ -393,24 +400,31 @@ def fact_recorded_crime_unique_references(
 
 
 @asset_check(asset=fact_recorded_crime, blocking=True,
-             description="Every crime's offence code is in the offence dimension.")
-def fact_recorded_crime_offences_resolve(warehouse: Warehouse) -> AssetCheckResult:
+             description="Every crime of the months this run loaded has its offence code in the offence "
+             "dimension.")
+def fact_recorded_crime_offences_resolve(
+    context: AssetCheckExecutionContext, warehouse: Warehouse
+) -> AssetCheckResult:
     with warehouse.get_connection() as conn:
         unknown = conn.execute(
-            f"select count(*) from {FACT_TABLE} anti join core.dim_offence using (offence_code)"
+            f"select count(*) from ({_CRIMES_LOADED_BY_RUN}) anti join core.dim_offence using (offence_code)",
+            _run_key(context),
         ).fetchone()[0]
     return AssetCheckResult(passed=unknown == 0, metadata={"unknown_offence_codes": int(unknown)})
 
 
 @asset_check(asset=fact_recorded_crime,
-             description="Crimes with an LSOA that is not in the geography dimension or lies outside the "
-             "force's area (warning: geography breakdowns only).")
-def fact_recorded_crime_geography_resolves(warehouse: Warehouse) -> AssetCheckResult:
+             description="Crimes of the months this run loaded with an LSOA that is not in the geography "
+             "dimension or lies outside the force's area (warning: geography breakdowns only).")
+def fact_recorded_crime_geography_resolves(
+    context: AssetCheckExecutionContext, warehouse: Warehouse
+) -> AssetCheckResult:
     with warehouse.get_connection() as conn:
         rows, unknown, outside = conn.execute(
             f"select count(*), count(*) filter (where lsoa_code is not null and not is_lsoa_known), "
             f"count(*) filter (where g.force_code is not null and g.force_code <> f.force_code) "
-            f"from {FACT_TABLE} f left join core.dim_geography g using (lsoa_code)"
+            f"from ({_CRIMES_LOADED_BY_RUN}) f left join core.dim_geography g using (lsoa_code)",
+            _run_key(context),
         ).fetchone()
     share = (unknown + outside) / rows if rows else 0.0
     return AssetCheckResult(
