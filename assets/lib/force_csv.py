@@ -152,7 +152,12 @@ def load_force_csvs(conn: duckdb.DuckDBPyConnection, table: str, files: Sequence
     ones, each followed by its `<column>_supplied` ('Y': the file had the column, 'N': it did not, so an
     empty value is told apart from a file that never carried it), then the `derived` columns (name: SQL over
     the columns), source_file, source_row and the values each file puts on its rows (`constants` names
-    them)."""
+    them).
+
+    Call it outside a transaction (autocommit): a file DuckDB cannot read fails the statement reading it,
+    which in autocommit costs that statement only, while in an open transaction DuckDB would abort the whole
+    transaction and the other files could not be read after it. The table is a working table, created
+    again by the next call, so what a crash between its statements leaves behind does no harm."""
     derived = dict(derived or {})
     headed, rejected = [], []
     for file in files:
@@ -174,14 +179,17 @@ def load_force_csvs(conn: duckdb.DuckDBPyConnection, table: str, files: Sequence
     try:
         create(headed)
     except duckdb.Error:
-        # a file DuckDB could not read: reading each on its own finds which, then the rest are read
+        # a file DuckDB could not read: reading each on its own (on a connection of its own, which nothing
+        # else shares) finds which, then the rest are read
         readable = []
-        for file, header in headed:
-            try:
-                conn.execute(f"select count(*) from ({_group_query([file.path], tuple(header), columns, optional)})")
-                readable.append((file, header))
-            except duckdb.Error as error:
-                rejected.append(_rejection(file.path, header, error))
+        with duckdb.connect() as probe:
+            for file, header in headed:
+                try:
+                    alone = _group_query([file.path], tuple(header), columns, optional)
+                    probe.execute(f"select count(*) from ({alone})")
+                    readable.append((file, header))
+                except duckdb.Error as error:
+                    rejected.append(_rejection(file.path, header, error))
         headed = readable
         create(headed)
     added = {**{name: "varchar" for name in derived}, "source_file": "varchar", "source_row": "bigint",

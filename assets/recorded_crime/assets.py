@@ -118,7 +118,9 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
         else:
             to_read.append(ForceCsv(file.path, dict(zip(FILE_CONSTANTS, (file.force_code, file.month, sha),
                                                         strict=True))))
-    with warehouse.transaction() as conn:
+    # not in a transaction (load_force_csvs says why): landed.crime_extracts is the run's working table, made
+    # again by the next run, and nothing published reads it
+    with warehouse.get_connection() as conn:
         conn.execute("create schema if not exists landed")
         # the whole range in one DuckDB statement, straight into the working warehouse
         file_rows, rejections = load_force_csvs(conn, EXTRACTS_TABLE, to_read, RECORDED_CRIME_COLUMNS,
