@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from assets.lib.errors import RejectedFile
-from assets.lib.force_csv import ForceCsv, load_force_csvs, number_rows, read_force_csv, read_force_frames
+from assets.lib.force_csv import ForceCsv, load_force_csvs, read_force_csv, read_force_frames, source_rows
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -84,14 +84,29 @@ def test_a_header_with_padded_names_is_read_by_its_trimmed_names(tmp_path: Path)
 
 
 def test_rows_are_numbered_within_each_file_when_row_ids_are_not_one_run():
-    # a table whose files' rows interleave (not what a load writes, but what number_rows must still number)
+    # a table whose files' rows interleave (not what a load writes, but what source_rows must still number)
     with duckdb.connect() as conn:
         conn.execute("create table t as select * from (values ('b.csv', 'b1'), ('a.csv', 'a1'), ('b.csv', 'b2'), "
                      "('a.csv', 'a2'), ('a.csv', 'a3')) as v(filename, value)")
-        conn.execute("alter table t add column source_row bigint")
-        number_rows(conn, "t")
-        assert conn.execute("select value, source_row from t order by value").fetchall() == [
+        numbering, firsts = source_rows(conn, "t")
+        assert firsts == {"b.csv": 0, "a.csv": 1}
+        assert conn.execute(f"select value, {numbering} from t as read order by value").fetchall() == [
             ("a1", 2), ("a2", 3), ("a3", 4), ("b1", 2), ("b2", 3)]
+
+
+def test_a_range_with_no_readable_file_is_an_empty_table(tmp_path: Path):
+    header_only = _write(tmp_path / "header-only.csv", "ref,name\n")
+    broken = _write(tmp_path / "broken.csv", "ref,name\nA/1\n")
+    with duckdb.connect() as conn:
+        counts, rejected = load_force_csvs(conn, "delivery", [ForceCsv(header_only, {"k": "h"}),
+                                                              ForceCsv(broken, {"k": "b"})], ("ref", "name"),
+                                           constants=("k",))
+        assert (counts, [r.path.name for r in rejected]) == ({}, ["broken.csv"])
+        assert conn.execute("select count(*) from delivery").fetchone() == (0,)
+        assert [c[0] for c in conn.execute("describe delivery").fetchall()] == [
+            "ref", "name", "source_file", "source_row", "k"]
+        # nothing of the read is left beside the table
+        assert conn.execute("select table_name from duckdb_tables()").fetchall() == [("delivery",)]
 
 
 def test_small_files_come_back_one_frame_each_in_the_order_given(tmp_path: Path):

@@ -121,25 +121,22 @@ def _rejection(path: Path, header: list[str], error: duckdb.Error) -> RejectedFi
     raise AssertionError("explain always raises")
 
 
-def number_rows(conn: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Set source_row, each row's row in its file (the header is row 1), from the table's row ids.
+def source_rows(conn: duckdb.DuckDBPyConnection, table: str) -> tuple[str, dict[str, int]]:
+    """How to number the rows of `table` (rows read, with the file each came from in `filename`) as their rows
+    in their files (the header is row 1): an SQL expression over the table as `read` and the registered
+    `delivered_files` (whose `first_row_id` column this fills), and each file's first row id.
 
     DuckDB numbering rows as it reads (row_number() over the scan) makes the read one ordered stream: the
     read, the trimming and the writing all on one core, half the speed of the read itself. Instead the
     files are read in parallel, in order (DuckDB keeps insertion order), each header's files in one
     statement, so a file's rows are consecutive row ids and its first row is the lowest. Where that does not
     hold (a file's row ids are not one run), the rows are numbered by row id within each file instead."""
-    runs_broken = conn.execute(
-        f"select count(*) from (select filename from {table} group by filename "
-        "having max(rowid) - min(rowid) + 1 <> count(*))").fetchone()[0]
-    if runs_broken:
-        conn.execute(f"update {table} as t set source_row = numbered.source_row from (select rowid as row_id, "
-                     f"row_number() over (partition by filename order by rowid) + {FIRST_DATA_ROW - 1} as source_row "
-                     f"from {table}) as numbered where t.rowid = numbered.row_id")
-    else:
-        conn.execute(f"update {table} as t set source_row = t.rowid - firsts.first_row_id + {FIRST_DATA_ROW} "
-                     f"from (select filename, min(rowid) as first_row_id from {table} group by filename) as firsts "
-                     "where t.filename = firsts.filename")
+    runs = conn.execute(f"select filename, min(rowid), max(rowid) - min(rowid) + 1 = count(*) from {table} "
+                        "group by filename").fetchall()
+    firsts = {name: int(first) for name, first, _ in runs}
+    if all(one_run for *_, one_run in runs):
+        return f"read.rowid - delivered_files.first_row_id + {FIRST_DATA_ROW}", firsts
+    return f"row_number() over (partition by read.filename order by read.rowid) + {FIRST_DATA_ROW - 1}", firsts
 
 
 def load_force_csvs(conn: duckdb.DuckDBPyConnection, table: str, files: Sequence[ForceCsv],
@@ -165,16 +162,18 @@ def load_force_csvs(conn: duckdb.DuckDBPyConnection, table: str, files: Sequence
             headed.append((file, read_delivered_file(lambda path: checked_header(path, columns), file.path)))
         except RejectedFile as error:
             rejected.append(error)
-    read = [*columns, *(name for column in optional for name in (column, f"{column}_supplied")), "filename"]
-    definitions = ", ".join(f'"{name}" varchar' for name in read)
+    read_columns = [*columns, *(name for column in optional for name in (column, f"{column}_supplied"))]
+    definitions = ", ".join(f'"{name}" varchar' for name in (*read_columns, "filename"))
+    # the rows as read, before they are numbered and named (the working table `table` is made from it)
+    read = f"{table}_as_read"
 
     def create(readable: list[tuple[ForceCsv, list[str]]]) -> None:
-        conn.execute(f"create or replace table {table} ({definitions})")
+        conn.execute(f"create or replace table {read} ({definitions})")
         by_header: dict[tuple[str, ...], list[Path]] = {}
         for file, header in readable:
             by_header.setdefault(tuple(header), []).append(file.path)
         for header, paths in by_header.items():
-            conn.execute(f"insert into {table} by name {_group_query(paths, header, columns, optional)}")
+            conn.execute(f"insert into {read} by name {_group_query(paths, header, columns, optional)}")
 
     try:
         create(headed)
@@ -192,23 +191,26 @@ def load_force_csvs(conn: duckdb.DuckDBPyConnection, table: str, files: Sequence
                     rejected.append(_rejection(file.path, header, error))
         headed = readable
         create(headed)
-    added = {**{name: "varchar" for name in derived}, "source_file": "varchar", "source_row": "bigint",
-             **{name: "varchar" for name in constants}}
-    for name, kind in added.items():
-        conn.execute(f'alter table {table} add column "{name}" {kind}')
-    number_rows(conn, table)
-    delivered = pa.table({"filename": [str(file.path) for file, _ in headed],
-                          "source_file": [file.path.name for file, _ in headed],
-                          **{name: [file.constants[name] for file, _ in headed] for name in constants}})
+    # the file's name, its row numbers and its constants put on the rows in one pass that writes the table
+    # (an UPDATE of every row is held in memory by DuckDB: out of memory at 30 M rows)
+    numbering, firsts = source_rows(conn, read)
+    named = [(file, header) for file, header in headed if str(file.path) in firsts]
+    delivered = pa.table({"filename": pa.array([str(file.path) for file, _ in named], pa.string()),
+                          "first_row_id": pa.array([firsts[str(file.path)] for file, _ in named], pa.int64()),
+                          "source_file": pa.array([file.path.name for file, _ in named], pa.string()),
+                          **{name: pa.array([file.constants[name] for file, _ in named], pa.string())
+                             for name in constants}})
     conn.register("delivered_files", delivered)
     try:
-        sets = [*(f'"{name}" = {expression}' for name, expression in derived.items()),
-                *(f'"{name}" = delivered_files."{name}"' for name in ("source_file", *constants))]
-        conn.execute(f"update {table} as t set {', '.join(sets)} from delivered_files "
-                     "where t.filename = delivered_files.filename")
+        fields = [*(f'read."{name}"' for name in read_columns),
+                  *(f'{expression} as "{name}"' for name, expression in derived.items()),
+                  "delivered_files.source_file", f"{numbering} as source_row",
+                  *(f'delivered_files."{name}"' for name in constants)]
+        conn.execute(f"create or replace table {table} as select {', '.join(fields)} from {read} as read "
+                     "inner join delivered_files using (filename)")
     finally:
         conn.unregister("delivered_files")
-    conn.execute(f"alter table {table} drop column filename")
+        conn.execute(f"drop table if exists {read}")
     counts = conn.execute(f"select source_file, count(*) from {table} group by source_file").fetchall()
     return {name: int(rows) for name, rows in counts}, rejected
 
