@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from dagster import (
     DagsterRunStatus,
@@ -14,10 +15,25 @@ from dagster import (
     sensor,
 )
 
-from assets.lib.landing import FORCE_CRIMES, discover, fingerprint
+from assets.lib.landing import FORCE_CRIMES, discover, sha256_of
 from assets.lib.resources import LandingFolder
 from pipelines.jobs import marts_refresh, month_range_tags, monthly_sources, quarterly_refresh
 from pipelines.sources import FILE_SOURCES
+
+
+def fingerprint(paths: list[Path], root: Path, previous: dict[str, list]) -> dict[str, list]:
+    """relative path -> [size, mtime_ns, sha256]. A file whose size and mtime are unchanged keeps its
+    recorded hash; any other is hashed again, so a file touched but not changed starts nothing."""
+    current = {}
+    for path in paths:
+        key = path.relative_to(root).as_posix()
+        stat = path.stat()
+        known = previous.get(key)
+        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            current[key] = known
+        else:
+            current[key] = [stat.st_size, stat.st_mtime_ns, sha256_of(path)]
+    return current
 
 
 def changed(current: dict[str, list], previous: dict[str, list]) -> list[str]:

@@ -110,31 +110,3 @@ def test_data_docs_escape_delivered_values(tmp_path: Path):
     pages = list(docs.rglob("*.html"))
     assert pages and all("<img src=x" not in page.read_text(encoding="utf-8") for page in pages)
     assert any("&lt;img src=x" in page.read_text(encoding="utf-8") for page in pages)
-
-
-def test_a_file_is_hashed_again_only_when_its_size_or_time_changed(tmp_path: Path):
-    import os
-
-    import duckdb
-
-    from assets.lib.landing import delivered_shas
-
-    path = write_extract(tmp_path, "2021-03", [crime("A/1", "2021-03-01", "1")])
-    path.write_bytes(b"the first delivery")
-    # sha256 of b"the first delivery" and of b"the other delivery", worked out with sha256sum
-    first_sha, other_sha = ("7eb6bae0534f85d2e8c05edeee58d94bea3c1a676592d3dd6359d2469cfcd642",
-                            "f72f2d64157dcb539c3f5711a5f164d83e6b9de9b16c5aa5921c895ccbcd181e")
-    with duckdb.connect() as conn:
-        conn.execute("create schema meta")
-        assert delivered_shas(conn, [path], tmp_path) == {path: first_sha}
-        stat = path.stat()
-        # other bytes of the same size, the modification time put back: not read again (rsync's quick check)
-        path.write_bytes(b"the other delivery")
-        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        assert delivered_shas(conn, [path], tmp_path) == {path: first_sha}
-        # the time moved on: read again
-        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-        assert delivered_shas(conn, [path], tmp_path) == {path: other_sha}
-        assert delivered_shas(conn, [path], tmp_path) == {path: other_sha}
-        assert conn.execute("select file, size from meta.file_fingerprints").fetchall() == [
-            ("force/crimes/west-midlands-crimes-2021-03.csv", 18)]

@@ -21,7 +21,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, Output, asset
 
 from assets.lib.errors import RejectedFile, read_delivered_file
-from assets.lib.landing import delivered_shas
+from assets.lib.landing import sha256_of
 from assets.lib.progress import reading
 from assets.lib.resources import Exports, LandingFolder, Warehouse
 from assets.lib.sql import build_table, describe_table, frame_of, sql_deps, table_metadata, write_frame
@@ -212,10 +212,11 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
     def files(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> MaterializeResult:
         loaded = _loaded(warehouse, source.name)
         frames, rejected, parsed, warnings = [], [], {}, {}
-        delivered = []
-        with warehouse.get_connection() as conn:
-            hashed = delivered_shas(conn, source.files(landing.path), landing.path)
-        shas = {path: sha for path, sha in hashed.items() if loaded.get(path.name) != sha}
+        delivered, shas = [], {}
+        for path in source.files(landing.path):
+            sha = sha256_of(path)
+            if loaded.get(path.name) != sha:
+                shas[path] = sha
         for path, frame in source.parsed(list(shas)):
             try:
                 force_code, period = source.identify(path) if source.identify else (None, None)

@@ -9,12 +9,9 @@ import difflib
 import hashlib
 import re
 import shutil
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-
-import duckdb
 
 from assets.lib.errors import RejectedFile
 from assets.lib.reference_data import force_codes_by_slug
@@ -88,6 +85,9 @@ class LandedFile:
     def month(self) -> str:
         return self.period.strftime("%Y-%m")
 
+    def sha256(self) -> str:
+        return sha256_of(self.path)
+
 
 def sha256_of(path: Path) -> str:
     """The content hash that identifies a delivery: same bytes, same file, whatever its timestamp."""
@@ -96,47 +96,6 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def fingerprint(paths: Sequence[Path], root: Path, previous: Mapping[str, Sequence]) -> dict[str, list]:
-    """relative path -> [size, mtime_ns, sha256]. A file whose size and modification time are what `previous`
-    recorded keeps its recorded hash (the quick check rsync makes); any other is hashed again, so a file
-    touched but not changed is still known by its content."""
-    current = {}
-    for path in paths:
-        key = path.relative_to(root).as_posix()
-        stat = path.stat()
-        known = previous.get(key)
-        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
-            current[key] = list(known)
-        else:
-            current[key] = [stat.st_size, stat.st_mtime_ns, sha256_of(path)]
-    return current
-
-
-FINGERPRINTS_TABLE = "meta.file_fingerprints"
-
-
-def delivered_shas(conn: duckdb.DuckDBPyConnection, paths: Sequence[Path], root: Path) -> dict[Path, str]:
-    """The content hash of each file, read again only for a file whose size or modification time changed since
-    the warehouse last hashed it (meta.file_fingerprints): a run over seven years of extracts (3.7 GB at
-    national scale, 11 s to hash) reads only what was delivered since. Call it outside a transaction."""
-    conn.execute(f"create table if not exists {FINGERPRINTS_TABLE} (file varchar, size bigint, mtime_ns bigint, "
-                 "sha256 varchar)")
-    conn.execute(f"comment on table {FINGERPRINTS_TABLE} is 'Each landing file the pipeline has hashed (path "
-                 "relative to the landing folder), with the size and modification time it had then: a file whose "
-                 "size and time are unchanged is not read again to know its content hash'")
-    keys = {path: path.relative_to(root).as_posix() for path in paths}
-    previous = {key: [size, mtime, sha] for key, size, mtime, sha in conn.execute(
-        f"select file, size, mtime_ns, sha256 from {FINGERPRINTS_TABLE} where list_contains(?, file)",
-        [sorted(keys.values())]).fetchall()}
-    current = fingerprint(list(paths), root, previous)
-    new = {key: value for key, value in current.items() if previous.get(key) != value}
-    if new:
-        conn.execute(f"delete from {FINGERPRINTS_TABLE} where list_contains(?, file)", [sorted(new)])
-        conn.executemany(f"insert into {FINGERPRINTS_TABLE} values (?, ?, ?, ?)",
-                         [[key, *value] for key, value in sorted(new.items())])
-    return {path: current[key][2] for path, key in keys.items()}
 
 
 def _period(text: str) -> date:

@@ -28,8 +28,9 @@ from assets.dimensions.assets import dim_offence
 from assets.lib.errors import RejectedFile
 from assets.lib.file_sources import LOADED_FILES_TABLE, ensure_loaded_files
 from assets.lib.force_csv import FIRST_DATA_ROW, ForceCsv, load_force_csvs
-from assets.lib.landing import FORCE_CRIMES, delivered_shas, quarantine_misnamed
+from assets.lib.landing import FORCE_CRIMES, quarantine_misnamed
 from assets.lib.partitions import month_of, monthly_partitions
+from assets.lib.progress import reading
 from assets.lib.resources import Exports, LandingFolder, Warehouse
 from assets.lib.sql import (
     create_staging_view,
@@ -103,13 +104,14 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
     months = months_of(context)
     for where, reason in quarantine_misnamed(landing.path, FORCE_CRIMES):
         context.log.error(f"{reason} (moved to {where})")
-    files = [f for f in landing.files(FORCE_CRIMES) if f.month in set(months)]
     with warehouse.get_connection() as conn:
         loaded = _loaded_shas(conn, months)
-        shas = delivered_shas(conn, [file.path for file in files], landing.path)
+    files = [f for f in landing.files(FORCE_CRIMES) if f.month in set(months)]
     to_read, unchanged = [], []
-    for file in files:
-        sha = shas[file.path]
+    by_path = {file.path: file for file in files}
+    for path, _ in reading(list(by_path), "crime extracts (hashing)"):
+        file = by_path[path]
+        sha = file.sha256()
         if (file.path.name, sha) in loaded:
             # a byte-identical re-delivery is already in the warehouse: not read, validated or loaded again
             unchanged.append(file.path.name)
