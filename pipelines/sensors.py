@@ -15,24 +15,21 @@ from dagster import (
     sensor,
 )
 
-from assets.lib.landing import FORCE_CRIMES, discover, sha256_of
+from assets.lib.landing import FORCE_CRIMES, Fingerprint, discover, fingerprint_of
 from assets.lib.resources import LandingFolder
 from pipelines.jobs import marts_refresh, month_range_tags, monthly_sources, quarterly_refresh
 from pipelines.sources import FILE_SOURCES
 
 
 def fingerprint(paths: list[Path], root: Path, previous: dict[str, list]) -> dict[str, list]:
-    """relative path -> [size, mtime_ns, sha256]. A file whose size and mtime are unchanged keeps its
-    recorded hash; any other is hashed again, so a file touched but not changed starts nothing."""
+    """relative path -> [size, mtime_ns, sha256], hashed again only where size or mtime changed
+    (fingerprint_of), so a file touched but not changed starts nothing."""
     current = {}
     for path in paths:
         key = path.relative_to(root).as_posix()
-        stat = path.stat()
-        known = previous.get(key)
-        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
-            current[key] = known
-        else:
-            current[key] = [stat.st_size, stat.st_mtime_ns, sha256_of(path)]
+        known = Fingerprint(previous[key][2], *previous[key][:2]) if key in previous else None
+        found = fingerprint_of(path, known)
+        current[key] = [found.size, found.mtime_ns, found.sha256]
     return current
 
 

@@ -311,7 +311,8 @@ def _warehouse(deliveries: dict[str, dict[str, list[str]]], rows: dict[str, list
         stem = "arrest-referral" if source is ARREST_REFERRAL else "fraud-reports"
         for force, months in deliveries.get(source.name, {}).items():
             for month in months:
-                conn.execute("insert into meta.loaded_files values (?, ?, ?, ?::date, 'sha', 0, now(), 'run')",
+                conn.execute("insert into meta.loaded_files (source, file_name, force_code, period, sha256, rows, "
+                             "loaded_at, run_id) values (?, ?, ?, ?::date, 'sha', 0, now(), 'run')",
                              [source.name, f"{SLUGS[force]}-{stem}-{month}.csv", force, f"{month}-01"])
         names = list(source.columns)[:5]
         for number, (force, *values) in enumerate(rows.get(source.name, [])):

@@ -1,5 +1,6 @@
 """The recorded-crime path end to end on hand-made extracts: counts, re-delivery, rejection."""
 
+import os
 from datetime import date
 
 from dagster import DagsterEventType
@@ -222,3 +223,36 @@ def test_the_fact_checks_look_at_the_months_the_run_loaded(pipeline):
         {"unknown_offence_codes": 0}, {"unknown_offence_codes": 0}]
     assert [m["files_checked"] for m in _check_metadata(
         pipeline, "monthly_sources", "fact_recorded_crime_unique_references")] == [1, 1]
+
+
+def test_a_file_not_touched_since_it_was_loaded_is_not_read_again_to_hash_it(pipeline, monkeypatch):
+    import assets.lib.landing as landing
+
+    load_quarter(pipeline)
+    folder = pipeline.landing / "force" / "crimes"
+    stats = {p.name: p.stat() for p in folder.iterdir()}
+    # each file is recorded with the size and modification time it was hashed at
+    assert sorted(pipeline.query("select file_name, file_size, file_mtime_ns from meta.loaded_files")) == sorted(
+        (name, stat.st_size, stat.st_mtime_ns) for name, stat in stats.items())
+    hashed = []
+    real = landing.sha256_of
+    monkeypatch.setattr(landing, "sha256_of", lambda path: hashed.append(path.name) or real(path))
+    before = pipeline.table_checksums()
+    assert pipeline.run().problems == []
+    assert hashed == []  # three untouched files: none read
+    may = folder / "west-midlands-crimes-2019-05.csv"
+    os.utime(may, ns=(stats[may.name].st_atime_ns, stats[may.name].st_mtime_ns + 1_000_000_000))
+    assert pipeline.run().problems == []
+    assert hashed == [may.name]  # touched: hashed again, found unchanged, nothing loaded
+    after = pipeline.table_checksums()
+    assert {t for t in before if after[t] != before[t]} == {"meta.loaded_files"}
+    # ... but its new time recorded, so the run after does not hash it again
+    assert pipeline.query("select file_mtime_ns from meta.loaded_files where file_name = ?", [may.name]) == [
+        (may.stat().st_mtime_ns,)]
+    assert pipeline.run().problems == []
+    assert hashed == [may.name]
+    write_extract(pipeline.landing, "2019-05", [crime("M/1", "2019-05-10", "45")])
+    assert pipeline.run().problems == []
+    assert pipeline.query("select count(*) from core.fact_recorded_crime where month = date '2019-05-01'") == [(1,)]
+    assert pipeline.query("select file_size from meta.loaded_files where file_name = ?", [may.name]) == [
+        (may.stat().st_size,)]

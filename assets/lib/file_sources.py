@@ -21,7 +21,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, Output, asset
 
 from assets.lib.errors import RejectedFile, read_delivered_file
-from assets.lib.landing import sha256_of
+from assets.lib.landing import Fingerprint, fingerprint_of
 from assets.lib.progress import reading
 from assets.lib.resources import Exports, LandingFolder, Warehouse
 from assets.lib.sql import build_table, describe_table, frame_of, sql_deps, table_metadata, write_frame
@@ -39,16 +39,56 @@ LOADED_FILES_DDL = (
     f"create table if not exists {LOADED_FILES_TABLE} (source varchar, file_name varchar, force_code varchar, "
     "period date, sha256 varchar, rows integer, loaded_at timestamp, run_id varchar)"
 )
+# added since the table was first made: a warehouse made before gains them, null (its files hashed once more)
+LOADED_FILES_ADDED = {"file_size": "bigint", "file_mtime_ns": "bigint"}
+# what a load writes for each file, by name (the rest: loaded_at now(), the run's id)
+LOADED_FILE_VALUES = ("source", "file_name", "force_code", "period", "sha256", "rows", *LOADED_FILES_ADDED)
 
 
 def ensure_loaded_files(conn) -> None:
     """meta.loaded_files, the record of every file loaded, described for analysts like every table."""
     conn.execute(LOADED_FILES_DDL)
-    if not conn.execute(f"select comment from duckdb_tables() where schema_name || '.' || table_name = "
-                        f"'{LOADED_FILES_TABLE}'").fetchone()[0]:
+    for column, kind in LOADED_FILES_ADDED.items():
+        conn.execute(f"alter table {LOADED_FILES_TABLE} add column if not exists {column} {kind}")
+    if not conn.execute(f"select count(*) = count(comment) from duckdb_columns() where schema_name || '.' || "
+                        f"table_name = '{LOADED_FILES_TABLE}'").fetchone()[0]:
         conn.execute(f"comment on table {LOADED_FILES_TABLE} is 'Every delivered file loaded: source, file name, "
                      "force, period, SHA-256, rows, when and by which run. A re-delivery replaces its row.'")
         describe_table(conn, LOADED_FILES_TABLE, "loaded_files")
+
+
+def record_loaded_files(conn, rows: Sequence[Sequence], run_id: str) -> None:
+    """Rows of LOADED_FILE_VALUES into meta.loaded_files, in the load's transaction: a file is recorded (and its
+    fingerprint kept) only when its rows are in the warehouse, so a rejected file leaves no trace here."""
+    if not rows:
+        return
+    conn.executemany(
+        f"insert into {LOADED_FILES_TABLE} ({', '.join(LOADED_FILE_VALUES)}, loaded_at, run_id) "
+        f"values ({', '.join('?' for _ in LOADED_FILE_VALUES)}, now(), ?)", [[*row, run_id] for row in rows])
+
+
+def refresh_fingerprints(conn, source: str, found: dict[str, Fingerprint]) -> None:
+    """Files found unchanged (same hash) with a size or time other than recorded, touched or loaded before
+    these were kept, take the ones they have now, so the next run need not hash them again."""
+    rows = [(name, f.size, f.mtime_ns) for name, f in found.items()]
+    if not rows:
+        return
+    conn.execute("create or replace temp table refreshed_fingerprints (file_name varchar, file_size bigint, "
+                 "file_mtime_ns bigint)")
+    conn.executemany("insert into refreshed_fingerprints values (?, ?, ?)", rows)
+    conn.execute(f"update {LOADED_FILES_TABLE} as files set file_size = found.file_size, "
+                 "file_mtime_ns = found.file_mtime_ns from refreshed_fingerprints as found "
+                 "where files.source = ? and files.file_name = found.file_name", [source])
+    conn.execute("drop table refreshed_fingerprints")
+
+
+def loaded_fingerprints(conn, source: str, periods: Sequence[str] | None = None) -> dict[str, Fingerprint]:
+    """file name -> the fingerprint it was loaded with, for the source (and periods, 'YYYY-MM-01', if given)."""
+    ensure_loaded_files(conn)
+    where = "" if periods is None else " and list_contains(?::date[], period)"
+    return {name: Fingerprint(sha, size, mtime) for name, sha, size, mtime in conn.execute(
+                f"select file_name, sha256, file_size, file_mtime_ns from {LOADED_FILES_TABLE} where source = ?"
+                f"{where}", [source] if periods is None else [source, list(periods)]).fetchall()}
 
 
 # a reader of many files at once: each file with its rows, or why it was rejected
@@ -192,13 +232,6 @@ def duplicated_across_files(conn, source: FileSource, rows: pd.DataFrame, delive
     return reasons
 
 
-def _loaded(warehouse: Warehouse, source: str) -> dict[str, str]:
-    with warehouse.get_connection() as conn:
-        ensure_loaded_files(conn)
-        return dict(conn.execute(
-            f"select file_name, sha256 from {LOADED_FILES_TABLE} where source = ?", [source]).fetchall())
-
-
 def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
     files_asset, validated_asset = f"{source.name}_files", f"validated_{source.name}"
     # what passes from asset to asset: tables in the working warehouse, not pickled DataFrames
@@ -210,14 +243,17 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
            f"{' or '.join(f'`<landing>/{g}`' for g in source.globs)} new or changed since last loaded, "
            f"parsed as published, in {delivery} (rows) and {delivery_files} (files).")
     def files(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> MaterializeResult:
-        loaded = _loaded(warehouse, source.name)
+        with warehouse.get_connection() as conn:
+            loaded = loaded_fingerprints(conn, source.name)
         frames, rejected, parsed, warnings = [], [], {}, {}
-        delivered, shas = [], {}
+        delivered, prints, touched = [], {}, {}
         for path in source.files(landing.path):
-            sha = sha256_of(path)
-            if loaded.get(path.name) != sha:
-                shas[path] = sha
-        for path, frame in source.parsed(list(shas)):
+            found = fingerprint_of(path, loaded.get(path.name))
+            if path.name not in loaded or loaded[path.name].sha256 != found.sha256:
+                prints[path] = found
+            elif found != loaded[path.name]:
+                touched[path.name] = found
+        for path, frame in source.parsed(list(prints)):
             try:
                 force_code, period = source.identify(path) if source.identify else (None, None)
                 if isinstance(frame, RejectedFile):
@@ -232,20 +268,23 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
                 warnings[path.name] = dict(frame.attrs["warnings"])
                 for message, count in warnings[path.name].items():
                     context.log.warning(f"{path.name}: {message} ({count} row(s))")
-            frame = frame.assign(source_file=path.name, file_sha256=shas[path])
+            frame = frame.assign(source_file=path.name, file_sha256=prints[path].sha256)
             if "source_row" not in frame:
                 frame["source_row"] = range(1, len(frame) + 1)
             frames.append(frame)
             parsed[path.name] = len(frame)
             delivered.append({"file_name": path.name, "force_code": force_code, "period": period,
-                              "sha256": shas[path], "rows": len(frame)})
+                              "sha256": prints[path].sha256, "rows": len(frame),
+                              "file_size": prints[path].size, "file_mtime_ns": prints[path].mtime_ns})
         combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=[*source.columns, "source_file", "source_row", "file_sha256"])
         with warehouse.transaction() as conn:
+            refresh_fingerprints(conn, source.name, touched)
             conn.execute("create schema if not exists landed")
             write_frame(conn, delivery, combined)
             write_frame(conn, delivery_files, pd.DataFrame(delivered, columns=list(DELIVERY_FILE_COLUMNS)).astype(
-                {"file_name": "str", "sha256": "str", "rows": "int64"}))
+                {"file_name": "str", "sha256": "str", "rows": "int64", "file_size": "int64",
+                 "file_mtime_ns": "int64"}))
         return MaterializeResult(metadata={
             "files": MetadataValue.json(parsed), "dagster/row_count": len(combined),
             "dagster/table_name": delivery, "rejected": MetadataValue.json(rejected),
@@ -302,10 +341,9 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
                              f"{', '.join(source.columns)}, source_file, source_row from {delivery}")
                 conn.execute(f"delete from {LOADED_FILES_TABLE} where source = ? and list_contains(?, file_name)",
                              [source.name, delivered])
-                conn.executemany(
-                    f"insert into {LOADED_FILES_TABLE} values (?, ?, ?, ?::date, ?, ?, now(), ?)",
-                    [[source.name, f.file_name, f.force_code, f.period, f.sha256, int(f.rows), context.run_id]
-                     for f in files.itertuples()])
+                record_loaded_files(conn, [[source.name, f.file_name, f.force_code, f.period, f.sha256, int(f.rows),
+                                            int(f.file_size), int(f.file_mtime_ns)] for f in files.itertuples()],
+                                    context.run_id)
             conn.execute(f"drop table {delivery}")
             conn.execute(f"drop table {delivery_files}")
             tables = [build_table(conn, model) for model in source.models]
@@ -317,4 +355,4 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
     return [files, validated, warehouse_table]
 
 
-DELIVERY_FILE_COLUMNS = ("file_name", "force_code", "period", "sha256", "rows")
+DELIVERY_FILE_COLUMNS = ("file_name", "force_code", "period", "sha256", "rows", "file_size", "file_mtime_ns")

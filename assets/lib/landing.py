@@ -85,8 +85,25 @@ class LandedFile:
     def month(self) -> str:
         return self.period.strftime("%Y-%m")
 
-    def sha256(self) -> str:
-        return sha256_of(self.path)
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What identifies a delivered file's content (its SHA-256), with the size and modification time it had
+    when hashed, so that the hash of a file not touched since need not be worked out again (None: not
+    recorded, as for files loaded before the size and time were kept)."""
+    sha256: str
+    size: int | None
+    mtime_ns: int | None
+
+
+def fingerprint_of(path: Path, known: Fingerprint | None = None) -> Fingerprint:
+    """The file's fingerprint. A file whose size and modification time are those `known` was recorded with
+    keeps the recorded hash (reading every delivered file on every run would grow with the history kept);
+    any other is hashed again, so a file touched but not changed is still found unchanged."""
+    stat = path.stat()
+    if known is not None and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        return known
+    return Fingerprint(sha256_of(path), stat.st_size, stat.st_mtime_ns)
 
 
 def sha256_of(path: Path) -> str:

@@ -26,9 +26,14 @@ from dagster import (
 
 from assets.dimensions.assets import dim_offence
 from assets.lib.errors import RejectedFile
-from assets.lib.file_sources import LOADED_FILES_TABLE, ensure_loaded_files
+from assets.lib.file_sources import (
+    LOADED_FILES_TABLE,
+    loaded_fingerprints,
+    record_loaded_files,
+    refresh_fingerprints,
+)
 from assets.lib.force_csv import FIRST_DATA_ROW, ForceCsv, load_force_csvs
-from assets.lib.landing import FORCE_CRIMES, quarantine_misnamed
+from assets.lib.landing import FORCE_CRIMES, fingerprint_of, quarantine_misnamed
 from assets.lib.partitions import month_of, monthly_partitions
 from assets.lib.progress import reading
 from assets.lib.resources import Exports, LandingFolder, Warehouse
@@ -56,6 +61,7 @@ SUITE = "recorded_crime"
 FACT_TABLE = "core.fact_recorded_crime"
 EXTRACTS_TABLE = "landed.crime_extracts"
 VALIDATED_TABLE = "landed.validated_crime_extracts"
+EXTRACT_FILES_TABLE = "landed.crime_extract_files"
 # every field as delivered (text), the optional ones (null when the file had no such column) each with
 # its _supplied flag, then where it came from; recorded_month feeds the rule that a record lies in the
 # month its file is named for, row by row across a range of months
@@ -80,13 +86,6 @@ def _empty_extracts() -> pd.DataFrame:
     return frame
 
 
-def _loaded_shas(conn, months: list[str]) -> set[tuple[str, str]]:
-    ensure_loaded_files(conn)
-    return set(conn.execute(
-        f"select file_name, sha256 from {LOADED_FILES_TABLE} where source = ? "
-        "and list_contains(?::date[], period)", [FORCE_CRIMES.name, [f"{m}-01" for m in months]]).fetchall())
-
-
 # recorded_month, which the suite's month rule reads, from recorded_date as delivered
 _DERIVED = {"recorded_month": "substr(recorded_date, 1, 7)"}
 
@@ -105,23 +104,32 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
     for where, reason in quarantine_misnamed(landing.path, FORCE_CRIMES):
         context.log.error(f"{reason} (moved to {where})")
     with warehouse.get_connection() as conn:
-        loaded = _loaded_shas(conn, months)
+        loaded = loaded_fingerprints(conn, FORCE_CRIMES.name, [f"{m}-01" for m in months])
     files = [f for f in landing.files(FORCE_CRIMES) if f.month in set(months)]
-    to_read, unchanged = [], []
+    to_read, unchanged, prints, touched = [], [], [], {}
     by_path = {file.path: file for file in files}
     for path, _ in reading(list(by_path), "crime extracts (hashing)"):
-        file = by_path[path]
-        sha = file.sha256()
-        if (file.path.name, sha) in loaded:
+        file, known = by_path[path], loaded.get(path.name)
+        found = fingerprint_of(path, known)
+        if known is not None and known.sha256 == found.sha256:
             # a byte-identical re-delivery is already in the warehouse: not read, validated or loaded again
             unchanged.append(file.path.name)
+            if found != known:
+                touched[path.name] = found
         else:
-            to_read.append(ForceCsv(file.path, dict(zip(FILE_CONSTANTS, (file.force_code, file.month, sha),
+            to_read.append(ForceCsv(file.path, dict(zip(FILE_CONSTANTS, (file.force_code, file.month, found.sha256),
                                                         strict=True))))
+            prints.append((path.name, found.size, found.mtime_ns))
     # not in a transaction (load_force_csvs says why): landed.crime_extracts is the run's working table, made
     # again by the next run, and nothing published reads it
     with warehouse.get_connection() as conn:
+        refresh_fingerprints(conn, FORCE_CRIMES.name, touched)
         conn.execute("create schema if not exists landed")
+        # the size and time each file was hashed at, recorded with the file when its rows load
+        conn.execute(f"create or replace table {EXTRACT_FILES_TABLE} (source_file varchar, file_size bigint, "
+                     "file_mtime_ns bigint)")
+        if prints:
+            conn.executemany(f"insert into {EXTRACT_FILES_TABLE} values (?, ?, ?)", prints)
         # the whole range in one DuckDB statement, straight into the working warehouse
         file_rows, rejections = load_force_csvs(conn, EXTRACTS_TABLE, to_read, RECORDED_CRIME_COLUMNS,
                                                 OPTIONAL_RECORDED_CRIME_COLUMNS, FILE_CONSTANTS, _DERIVED)
@@ -226,8 +234,8 @@ def fact_recorded_crime(context: AssetExecutionContext, warehouse: Warehouse, la
             with warehouse.transaction() as conn:
                 loaded = _load_validated(conn, refused, context.run_id)
                 _refuse_references_loaded_elsewhere(conn)
-                conn.execute(f"drop table if exists {EXTRACTS_TABLE}")
-                conn.execute(f"drop table if exists {VALIDATED_TABLE}")
+                for table in (EXTRACTS_TABLE, VALIDATED_TABLE, EXTRACT_FILES_TABLE):
+                    conn.execute(f"drop table if exists {table}")
                 metadata = table_metadata(conn, FACT_TABLE)
                 # what this run loaded (a month whose files were all unchanged loaded nothing)
                 loaded_months = sorted({f"{month}-01" for _, _, month, _, _ in loaded})
@@ -283,10 +291,12 @@ def _load_validated(conn, refused: set[str], run_id: str) -> list[tuple]:
         "cast(file_month || '-01' as date) as period from validated_crime_extracts) as delivered "
         "where files.source = ? and files.force_code = delivered.force_code and files.period = delivered.period",
         [FORCE_CRIMES.name])
-    conn.executemany(
-        f"insert into {LOADED_FILES_TABLE} values (?, ?, ?, ?::date, ?, ?, now(), ?)",
-        [[FORCE_CRIMES.name, name, force, f"{month}-01", sha, int(rows), run_id]
-         for name, force, month, sha, rows in files])
+    hashed_at = dict.fromkeys((name for name, *_ in files), (None, None))
+    if _exists(conn, EXTRACT_FILES_TABLE):
+        hashed_at |= {name: (size, mtime) for name, size, mtime in
+                      conn.execute(f"select * from {EXTRACT_FILES_TABLE}").fetchall() if name in hashed_at}
+    record_loaded_files(conn, [[FORCE_CRIMES.name, name, force, f"{month}-01", sha, int(rows), *hashed_at[name]]
+                               for name, force, month, sha, rows in files], run_id)
     return files
 
 
