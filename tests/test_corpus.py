@@ -826,10 +826,12 @@ CASES: tuple[Case, ...] = (
 
 # --- the runs ---------------------------------------------------------------------------------------------------
 
-# Columns that differ between two runs of the same files by design, and only these: when a file was loaded and
-# by which Dagster run (meta.loaded_files), and the publication's own token and time (meta.publication, one row
-# per publication). Every other column of every table must be equal.
-VOLATILE_COLUMNS = {"meta.loaded_files": ("loaded_at", "run_id"), "meta.publication": ("token", "published_at")}
+# Columns that differ between two runs of the same files by design, and only these: when a file was loaded, by
+# which Dagster run and the modification time of the copy that was read (meta.loaded_files: the two landing
+# folders are written at different times), and the publication's own token and time (meta.publication, one row
+# per publication). Every other column of every table must be equal, the file's size and hash included.
+VOLATILE_COLUMNS = {"meta.loaded_files": ("loaded_at", "run_id", "file_mtime_ns"),
+                    "meta.publication": ("token", "published_at")}
 
 
 def checksums(pipeline: Pipeline) -> dict[str, str]:
