@@ -15,6 +15,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, MetadataValue, asset
 
 from assets.board_pack.charts import trend_chart_png
+from assets.board_pack.digests import ASSURANCE_SQL, MONTHLY_SQL, NATIONAL_MEASURES_SQL, document_digests
 from assets.board_pack.pending import pending_dir, settle_pending
 from assets.board_pack.publication import freeze_documents
 from assets.board_pack.statement import draft_statement, measure_commentary
@@ -32,23 +33,20 @@ def quarter_label(quarter_end: pd.Timestamp) -> str:
 def _frames(warehouse: Warehouse) -> dict[str, pd.DataFrame]:
     with warehouse.get_connection() as conn:
         return {
-            # documents for the forces that deliver their own extracts, not every force area a
-            # national publication (HES) happens to cover
-            "national": conn.execute(
-                "select n.*, f.force_name, f.slug, m.display_order from marts.national_measures n "
-                "join core.dim_force f using (force_code) join core.dim_measure m using (measure_id) "
-                "where n.force_code in (select force_code from meta.loaded_files where force_code is not null)").df(),
+            "national": conn.execute(NATIONAL_MEASURES_SQL).df(),
             "kpis": conn.execute("select * from marts.pcp_scorecard").df(),
-            "monthly": conn.execute(
-                "select mm.*, m.measure_name from marts.measure_monthly mm join core.dim_measure m using (measure_id)"
-            ).df(),
+            "monthly": conn.execute(MONTHLY_SQL).df(),
             "breakdowns": conn.execute("select * from marts.measure_breakdowns").df(),
             "spc": conn.execute("select * from marts.measure_spc").df(),
             "baseline": conn.execute("select * from core.national_baseline").df(),
             "paper": conn.execute("select * from marts.board_paper_figures").df(),
-            "assurance": conn.execute(
-                "select force_code, quarter_end, kpi_id, assurance from marts.kpi_assurance").df(),
+            "assurance": conn.execute(ASSURANCE_SQL).df(),
         }
+
+
+def _split(frame: pd.DataFrame, keys: list[str]) -> dict[tuple, pd.DataFrame]:
+    """The frame's rows by key, split once (filtering the whole frame for every document took seconds)."""
+    return {key: rows for key, rows in frame.groupby(keys, sort=False)}
 
 
 class DocumentsConfig(Config):
@@ -87,41 +85,43 @@ def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig,
     # what changed is written beside the published documents and moved in by the publication, with the warehouse
     pending = pending_dir(exports.path)
     fingerprints = {}
-    layout = _layout_version()
+    with warehouse.get_connection() as conn:
+        digests = document_digests(conn, _layout_version())
+    by_quarter = {name: _split(frames[name], ["force_code", "quarter_end"])
+                  for name in ("kpis", "breakdowns", "paper", "assurance")}
+    by_force = {name: _split(frames[name], ["force_code"]) for name in ("monthly", "spc")}
     for (force_code, quarter_end), measures in national.groupby(["force_code", "quarter_end"]):
         label = quarter_label(pd.Timestamp(quarter_end))
         suffix = "" if force_code == main_force else f"-{measures['slug'].iloc[0]}"
-        by_force_quarter = {name: frame[(frame["force_code"] == force_code) & (frame["quarter_end"] == quarter_end)]
-                            for name, frame in frames.items() if name in ("kpis", "breakdowns", "paper", "assurance")}
-        monthly = frames["monthly"]
-        monthly = monthly[(monthly["force_code"] == force_code)
-                          & (pd.to_datetime(monthly["month"]) <= pd.to_datetime(measures["window_end"]).max())]
         workbook = exports.path / f"scorecard-{label}{suffix}.xlsx"
         statement = exports.path / f"statement-{label}{suffix}.md"
         statement_docx = statement.with_suffix(".docx")
         # rewritten only when its figures (or the layout code) changed: a run that loads one month
         # does not rewrite every force's every quarter
-        spc = frames["spc"][frames["spc"]["force_code"] == force_code]
-        spc = spc[pd.to_datetime(spc["month"]) <= pd.to_datetime(measures["window_end"]).max()]
-        fingerprint = _fingerprint(layout, measures, by_force_quarter["kpis"], by_force_quarter["breakdowns"],
-                                   monthly, spc, by_force_quarter["paper"], by_force_quarter["assurance"])
+        fingerprint = digests[(force_code, pd.Timestamp(quarter_end).date())]
         fingerprints[workbook.name] = fingerprint
         if (not config.rewrite_all and previous.get(workbook.name) == fingerprint and workbook.exists()
                 and statement.exists() and statement_docx.exists()):
             unchanged += 1
             continue
+        of_quarter = {name: rows.get((force_code, quarter_end), frames[name].iloc[:0])
+                      for name, rows in by_quarter.items()}
+        window_end = pd.to_datetime(measures["window_end"]).max()
+        monthly, spc = (by_force[name].get((force_code,), frames[name].iloc[:0]) for name in ("monthly", "spc"))
+        monthly = monthly[pd.to_datetime(monthly["month"]) <= window_end]
+        spc = spc[pd.to_datetime(spc["month"]) <= window_end]
         pending.mkdir(parents=True, exist_ok=True)
         # one commentary for both documents: the workbook prints it beside each measure, the statement under it
-        commentary = measure_commentary(measures, by_force_quarter["breakdowns"], spc, monthly)
+        commentary = measure_commentary(measures, of_quarter["breakdowns"], spc, monthly)
         # the cover's date is the day the figures were written: a document is rewritten only when they change
-        write_scorecard_workbook(pending / workbook.name, measures, by_force_quarter["kpis"], monthly,
-                                 paper_figures=by_force_quarter["paper"], prepared=date.today(), spc=spc,
+        write_scorecard_workbook(pending / workbook.name, measures, of_quarter["kpis"], monthly,
+                                 paper_figures=of_quarter["paper"], prepared=date.today(), spc=spc,
                                  variation=latest_variation(spc, measures),
-                                 assurance=dict(zip(by_force_quarter["assurance"]["kpi_id"],
-                                                    by_force_quarter["assurance"]["assurance"], strict=True)),
+                                 assurance=dict(zip(of_quarter["assurance"]["kpi_id"],
+                                                    of_quarter["assurance"]["assurance"], strict=True)),
                                  commentary=commentary)
-        text = draft_statement(measures, by_force_quarter["breakdowns"], spc, monthly,
-                               paper_figures=by_force_quarter["paper"], commentary=commentary)
+        text = draft_statement(measures, of_quarter["breakdowns"], spc, monthly,
+                               paper_figures=of_quarter["paper"], commentary=commentary)
         (pending / statement.name).write_text(text, encoding="utf-8")
         stamp = pd.Timestamp(quarter_end).to_pydatetime().replace(hour=0, minute=0, second=0, microsecond=0)
         write_statement_docx(pending / statement_docx.name, text, f"{measures['force_name'].iloc[0]}: statement, "
@@ -145,7 +145,7 @@ def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig,
     })
 
 
-# per document, a digest of the mart rows it is written from and of the code that lays it out
+# per document, a digest of the mart rows it is written from and of the code that lays it out (digests.py)
 FINGERPRINTS = ".fingerprints.json"
 
 
@@ -156,13 +156,6 @@ def _layout_version() -> str:
         if module.name not in ("assets.py", "publication.py", "__init__.py"):
             digest.update(module.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _fingerprint(layout: str, *frames: pd.DataFrame) -> str:
-    digest = hashlib.sha256(layout.encode())
-    for frame in frames:
-        digest.update(frame.sort_index(axis=1).to_csv(index=False).encode())
-    return digest.hexdigest()
 
 
 def png_metadata(png: bytes) -> MetadataValue:
