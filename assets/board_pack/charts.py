@@ -42,7 +42,8 @@ def trend_chart_png(monthly: pd.DataFrame, measure_ids: Sequence[str], title: st
     axes.set_title(title)
     axes.xaxis.set_major_formatter(DateFormatter("%b %Y"))
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(loc="best", fontsize="small")
+    if plotted or baseline is not None:  # an empty legend box is matplotlib's warning, and noise on the chart
+        axes.legend(loc="best", fontsize="small")
     figure.autofmt_xdate()
     figure.tight_layout()
     buffer = io.BytesIO()
