@@ -15,7 +15,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, MetadataValue, asset
 
 from assets.board_pack.charts import trend_chart_png
-from assets.board_pack.digests import ASSURANCE_SQL, MONTHLY_SQL, NATIONAL_MEASURES_SQL, document_digests
+from assets.board_pack.digests import MONTH_ROWS, NATIONAL_MEASURES_SQL, QUARTER_ROWS, document_digests
 from assets.board_pack.pending import pending_dir, settle_pending
 from assets.board_pack.publication import freeze_documents
 from assets.board_pack.statement import draft_statement, measure_commentary
@@ -32,16 +32,9 @@ def quarter_label(quarter_end: pd.Timestamp) -> str:
 
 def _frames(warehouse: Warehouse) -> dict[str, pd.DataFrame]:
     with warehouse.get_connection() as conn:
-        return {
-            "national": conn.execute(NATIONAL_MEASURES_SQL).df(),
-            "kpis": conn.execute("select * from marts.pcp_scorecard").df(),
-            "monthly": conn.execute(MONTHLY_SQL).df(),
-            "breakdowns": conn.execute("select * from marts.measure_breakdowns").df(),
-            "spc": conn.execute("select * from marts.measure_spc").df(),
-            "baseline": conn.execute("select * from core.national_baseline").df(),
-            "paper": conn.execute("select * from marts.board_paper_figures").df(),
-            "assurance": conn.execute(ASSURANCE_SQL).df(),
-        }
+        return {name: conn.execute(sql).df() for name, sql in {
+            "national": NATIONAL_MEASURES_SQL, **QUARTER_ROWS, **MONTH_ROWS,
+            "baseline": "select * from core.national_baseline"}.items()}
 
 
 def _split(frame: pd.DataFrame, keys: list[str]) -> dict[tuple, pd.DataFrame]:
@@ -87,9 +80,8 @@ def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig,
     fingerprints = {}
     with warehouse.get_connection() as conn:
         digests = document_digests(conn, _layout_version())
-    by_quarter = {name: _split(frames[name], ["force_code", "quarter_end"])
-                  for name in ("kpis", "breakdowns", "paper", "assurance")}
-    by_force = {name: _split(frames[name], ["force_code"]) for name in ("monthly", "spc")}
+    by_quarter = {name: _split(frames[name], ["force_code", "quarter_end"]) for name in QUARTER_ROWS}
+    by_force = {name: _split(frames[name], ["force_code"]) for name in MONTH_ROWS}
     for (force_code, quarter_end), measures in national.groupby(["force_code", "quarter_end"]):
         label = quarter_label(pd.Timestamp(quarter_end))
         suffix = "" if force_code == main_force else f"-{measures['slug'].iloc[0]}"
@@ -107,9 +99,8 @@ def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig,
         of_quarter = {name: rows.get((force_code, quarter_end), frames[name].iloc[:0])
                       for name, rows in by_quarter.items()}
         window_end = pd.to_datetime(measures["window_end"]).max()
-        monthly, spc = (by_force[name].get((force_code,), frames[name].iloc[:0]) for name in ("monthly", "spc"))
-        monthly = monthly[pd.to_datetime(monthly["month"]) <= window_end]
-        spc = spc[pd.to_datetime(spc["month"]) <= window_end]
+        monthly, spc = (rows[pd.to_datetime(rows["month"]) <= window_end] for rows in
+                        (by_force[name].get((force_code,), frames[name].iloc[:0]) for name in ("monthly", "spc")))
         pending.mkdir(parents=True, exist_ok=True)
         # one commentary for both documents: the workbook prints it beside each measure, the statement under it
         commentary = measure_commentary(measures, of_quarter["breakdowns"], spc, monthly)

@@ -19,9 +19,18 @@ NATIONAL_MEASURES_SQL = (
     "select n.*, f.force_name, f.slug, m.display_order from marts.national_measures n "
     "join core.dim_force f using (force_code) join core.dim_measure m using (measure_id) "
     "where n.force_code in (select force_code from meta.loaded_files where force_code is not null)")
-MONTHLY_SQL = ("select mm.*, m.measure_name from marts.measure_monthly mm "
-               "join core.dim_measure m using (measure_id)")
-ASSURANCE_SQL = "select force_code, quarter_end, kpi_id, assurance from marts.kpi_assurance"
+# what else a document is written from: its quarter's rows of these tables...
+QUARTER_ROWS = {
+    "kpis": "select * from marts.pcp_scorecard",
+    "breakdowns": "select * from marts.measure_breakdowns",
+    "paper": "select * from marts.board_paper_figures",
+    "assurance": "select force_code, quarter_end, kpi_id, assurance from marts.kpi_assurance",
+}
+# ...and its force's rows of these, month by month up to the quarter's window end
+MONTH_ROWS = {
+    "monthly": "select mm.*, m.measure_name from marts.measure_monthly mm join core.dim_measure m using (measure_id)",
+    "spc": "select * from marts.measure_spc",
+}
 
 
 def _digest(rows: str) -> str:
@@ -29,51 +38,36 @@ def _digest(rows: str) -> str:
     return f"md5(string_agg({rows}::varchar, chr(10) order by {rows}::varchar))"
 
 
+_QUARTER_DIGESTS = ",\n".join(
+    f"{name} as (select force_code, quarter_end, {_digest(name)} as digest from ({sql}) as {name} group by all)"
+    for name, sql in QUARTER_ROWS.items())
+_MONTH_DIGESTS = "\nunion all\n".join(
+    f"select '{name}' as series, force_code, month, {_digest(name)} as digest from ({sql}) as {name} group by all"
+    for name, sql in MONTH_ROWS.items())
 _DOCUMENT_DIGESTS = f"""
 with national as ({NATIONAL_MEASURES_SQL}),
 documents as (
     select force_code, quarter_end, max(window_end) as window_end, {_digest('national')} as measures
     from national group by all
 ),
-kpis as (select force_code, quarter_end, {_digest('kpis')} as digest from marts.pcp_scorecard as kpis group by all),
-breakdowns as (
-    select force_code, quarter_end, {_digest('breakdowns')} as digest
-    from marts.measure_breakdowns as breakdowns group by all
-),
-paper as (
-    select force_code, quarter_end, {_digest('paper')} as digest from marts.board_paper_figures as paper group by all
-),
-assurance as (select force_code, quarter_end, {_digest('assurance')} as digest from ({ASSURANCE_SQL}) as assurance
-              group by all),
+{_QUARTER_DIGESTS},
 -- the monthly series run up to the quarter: a digest per force and month, then the months of each document
-monthly_by_month as (select force_code, month, {_digest('monthly')} as digest from ({MONTHLY_SQL}) as monthly
-                     group by all),
-spc_by_month as (select force_code, month, {_digest('spc')} as digest from marts.measure_spc as spc group by all),
+by_month as ({_MONTH_DIGESTS}),
 series as (
-    select documents.force_code, documents.quarter_end, 'monthly' as series,
+    select documents.force_code, documents.quarter_end, months.series,
            md5(string_agg(months.digest, ',' order by months.month)) as digest
-    from documents join monthly_by_month as months
-        on months.force_code = documents.force_code and months.month <= documents.window_end
-    group by all
-    union all
-    select documents.force_code, documents.quarter_end, 'spc',
-           md5(string_agg(months.digest, ',' order by months.month))
-    from documents join spc_by_month as months
+    from documents join by_month as months
         on months.force_code = documents.force_code and months.month <= documents.window_end
     group by all
 )
 select documents.force_code, documents.quarter_end,
        -- a table with no rows for the document keeps its place (an empty string), so no two differ alike
-       concat_ws('|', documents.measures, coalesce(kpis.digest, ''), coalesce(breakdowns.digest, ''),
-                 coalesce(paper.digest, ''), coalesce(assurance.digest, ''), coalesce(monthly.digest, ''),
-                 coalesce(spc.digest, '')) as digest
+       concat_ws('|', documents.measures,
+                 {", ".join(f"coalesce({name}.digest, '')" for name in [*QUARTER_ROWS, *MONTH_ROWS])}) as digest
 from documents
-left join kpis using (force_code, quarter_end)
-left join breakdowns using (force_code, quarter_end)
-left join paper using (force_code, quarter_end)
-left join assurance using (force_code, quarter_end)
-left join (select * from series where series = 'monthly') as monthly using (force_code, quarter_end)
-left join (select * from series where series = 'spc') as spc using (force_code, quarter_end)
+{" ".join(f"left join {name} using (force_code, quarter_end)" for name in QUARTER_ROWS)}
+{" ".join(f"left join (select * from series where series = '{name}') as {name} using (force_code, quarter_end)"
+          for name in MONTH_ROWS)}
 """
 
 
