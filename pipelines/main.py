@@ -109,7 +109,7 @@ def run_pipeline(
     landing = resources["landing"].path
     # every step of a run launched here executes in this process, so the warehouse may keep one connection
     # open for the run (Warehouse.hold_connection)
-    resources = {**resources, "warehouse": resources["warehouse"].model_copy(update={"hold_connection": True})}
+    resources = {**resources, "warehouse": resources["warehouse"].held_open()}
 
     def launch(job_name: str, tags: Mapping[str, str] | None = None):
         already = quarantined_files(landing)
