@@ -254,6 +254,11 @@ def fact_recorded_crime(context: AssetExecutionContext, warehouse: Warehouse, la
                     where_to = landing.quarantine(path, f"{REFERENCE_RULE}:\n" + "\n".join(lines))
                     context.log.error(f"{file_name} rejected, moved to {where_to}:\n" + "\n".join(lines[:5]))
                 refused.add(file_name)
+    with warehouse.get_connection() as conn:
+        # the load folded into the database file now: until a checkpoint, the checks below scanned the rows the
+        # load replaced and added in their in-memory state, 3 to 4 s for one month in a 36 M-row table, against
+        # 0.3 s after a checkpoint of 0.1 s
+        conn.execute("checkpoint")
     context.log.info(f"loaded {len(loaded)} file(s) over {len(months)} month(s); refused {sorted(refused)}")
     return MaterializeResult(metadata={
         **metadata,
