@@ -19,13 +19,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dagster import DagsterInstance
+from dagster import AssetKey, DagsterInstance
 
 from assets.board_pack.publication import BOARD_QUARTER_TAG, quarter_end_of
+from assets.lib.file_sources import stale_files
 from assets.lib.landing import FORCE_CRIMES, QuarantinedFile, discover, quarantine_misnamed, quarantined_files
 from assets.lib.resources import PROJECT_DIR, exports_path, landing_path, warehouse_path
 from pipelines.jobs import marts_refresh, month_range_tags, monthly_sources, sources_refresh
 from pipelines.recovery import fail_orphaned_runs
+from pipelines.sources import FILE_SOURCES
 
 DEFAULT_DAGSTER_HOME = PROJECT_DIR / "warehouse" / "dagster-home"
 
@@ -99,10 +101,14 @@ def run_pipeline(
     verbose: bool = False,
 ) -> RunReport:
     """The main job is the project's Dagster jobs, launched through `instance`, in dependency order:
-    sources_refresh (dimensions and file sources), monthly_sources over the range of months
-    delivered (one run, as a backfill with the single-run policy makes it), then marts_refresh.
-    Together the first and last are quarterly_refresh, split so that the month range loads against
-    this delivery's dimensions. Every run shows under its job in the Dagster UI."""
+    sources_refresh (dimensions and file sources), monthly_sources over the range of months with a
+    crime extract new or changed since it was loaded (one run, as a backfill with the single-run policy
+    makes it), then marts_refresh. Together the first and last are quarterly_refresh, split so that the
+    month range loads against this delivery's dimensions. Every run shows under its job in the Dagster UI.
+
+    What has nothing to load is left out, judged by each file's size and modification time against
+    meta.loaded_files (the assets then compare content hashes): the ingest assets of a source with no new
+    or changed file, and the months whose extracts are all loaded as they stand (`months` overrides)."""
     from pipelines.definitions import defs
 
     report = RunReport()
@@ -111,9 +117,14 @@ def run_pipeline(
     # open for the run (Warehouse.hold_connection)
     resources = {**resources, "warehouse": resources["warehouse"].held_open()}
 
-    def launch(job_name: str, tags: Mapping[str, str] | None = None):
+    def launch(job_name: str, tags: Mapping[str, str] | None = None, leave_out: Sequence[str] = ()):
         already = quarantined_files(landing)
-        result = defs.resolve_job_def(job_name).execute_in_process(
+        job = defs.resolve_job_def(job_name)
+        if leave_out:
+            # a subset of the job's own assets: its run still shows under the job
+            job = job.get_subset(asset_selection=frozenset(job.asset_layer.selected_asset_keys
+                                                           - {AssetKey(name) for name in leave_out}))
+        result = job.execute_in_process(
             instance=instance,
             resources=dict(resources),
             raise_on_error=False,
@@ -129,8 +140,13 @@ def run_pipeline(
         return result, rejected
 
     started = time.perf_counter()
-    say(f"1/3 {sources_refresh.name}: reference dimensions and published sources")
-    launch(sources_refresh.name)
+    # a source none of whose files is new, re-delivered or touched since it was loaded has nothing to read or
+    # validate: its ingest assets are left out of the run (its models are still rebuilt)
+    with resources["warehouse"].get_connection() as conn:
+        idle = [source for source in FILE_SOURCES if not stale_files(conn, source.name, source.files(landing))]
+    say(f"1/3 {sources_refresh.name}: reference dimensions and published sources"
+        + (f" ({len(idle)} of {len(FILE_SOURCES)} with no new or changed file)" if idle else ""))
+    launch(sources_refresh.name, leave_out=[name for source in idle for name in source.ingest_assets])
     say(f"    ({time.perf_counter() - started:.0f} s)")
 
     # a misnamed crime extract has no month, so the range would never include it: rejected here
@@ -138,7 +154,14 @@ def run_pipeline(
     quarantine_misnamed(landing, FORCE_CRIMES)
     report.reject([q for path, q in quarantined_files(landing).items() if path not in already])
     files = discover(landing, FORCE_CRIMES)
-    report.months = sorted({f.month for f in files} if months is None else set(months))
+    if months is None:
+        # the months with an extract not loaded as it stands (new, re-delivered or touched): a month loaded from
+        # the same file would not be read again, and a run over it would only add Dagster's events for it
+        with resources["warehouse"].get_connection() as conn:
+            stale = set(stale_files(conn, FORCE_CRIMES.name, [f.path for f in files]))
+        report.months = sorted({f.month for f in files if f.path in stale})
+    else:
+        report.months = sorted(set(months))
     if report.months:
         first, last = report.months[0], report.months[-1]
         say(f"2/3 {monthly_sources.name}: {len(files)} files, {len(report.months)} months ({first} to {last}), "
@@ -153,6 +176,8 @@ def run_pipeline(
                                       ({*report.months} if not result.success else set()))
         say(f"    {rows:,} rows loaded for {len(loaded)} month(s), {len(unchanged)} file(s) unchanged, "
             f"{len(rejected)} rejected ({seconds:.0f} s, {rows / max(seconds, 0.001):,.0f} rows/s)")
+    elif files:
+        say(f"2/3 {monthly_sources.name}: {len(files)} files, every one loaded as it stands: not run")
     else:
         say(f"2/3 {monthly_sources.name}: no crime extracts in {landing}")
 

@@ -258,6 +258,59 @@ def test_a_file_not_touched_since_it_was_loaded_is_not_read_again_to_hash_it(pip
         (may.stat().st_size,)]
 
 
+def _steps(pipeline, run) -> set[str]:
+    return {entry.step_key for entry in pipeline.instance.all_logs(run.run_id, of_type=DagsterEventType.STEP_SUCCESS)}
+
+
+def test_the_main_job_leaves_out_what_has_nothing_new_to_load(pipeline):
+    import shutil
+
+    from tests.conftest import STOP_SEARCH
+
+    searches = pipeline.landing / "policeuk" / "2018-08" / STOP_SEARCH.name
+    searches.parent.mkdir(parents=True)
+    shutil.copyfile(STOP_SEARCH, searches)
+    load_quarter(pipeline)
+    first = {run.run_id for run in pipeline.instance.get_runs()}
+    ingest = {"stop_and_search_files", "validated_stop_and_search"}
+    (sources,) = [r for r in pipeline.instance.get_runs() if r.job_name == "sources_refresh"]
+    assert ingest <= _steps(pipeline, sources)
+
+    def new_runs() -> dict[str, object]:
+        runs = {r.job_name: r for r in pipeline.instance.get_runs() if r.run_id not in first}
+        first.update(r.run_id for r in runs.values())
+        return runs
+
+    # nothing delivered since: no month to load, the stop-and-search file not read again, the tables as they were
+    before = pipeline.table_checksums()
+    report = pipeline.run()
+    assert report.problems == [] and report.months == []
+    runs = new_runs()
+    assert sorted(runs) == ["marts_refresh", "sources_refresh"]
+    steps = _steps(pipeline, runs["sources_refresh"])
+    assert not steps & ingest
+    assert {"fact_stop_search", "dim_offence"} <= steps  # the models and dimensions are still rebuilt
+    assert pipeline.table_checksums() == before
+
+    # May re-delivered: a run over May alone
+    write_extract(pipeline.landing, "2019-05", [*MAY, crime("M/3", "2019-05-12", "45")])
+    report = pipeline.run()
+    assert report.problems == [] and report.months == ["2019-05"]
+    monthly_run = new_runs()["monthly_sources"]
+    assert (monthly_run.tags["dagster/asset_partition_range_start"],
+            monthly_run.tags["dagster/asset_partition_range_end"]) == ("2019-05-01", "2019-05-01")
+    assert pipeline.query("select count(*) from core.fact_recorded_crime where month = date '2019-05-01'") == [(3,)]
+
+    # the stop-and-search file touched: read again (found unchanged), its new time recorded, nothing else changed
+    before = pipeline.table_checksums()
+    stat = searches.stat()
+    os.utime(searches, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert pipeline.run().problems == []
+    assert ingest <= _steps(pipeline, new_runs()["sources_refresh"])
+    after = pipeline.table_checksums()
+    assert {t for t in before if after[t] != before[t]} == {"meta.loaded_files"}
+
+
 def test_the_main_jobs_runs_hold_one_warehouse_connection_open(pipeline, monkeypatch):
     # every step of the main job's runs shares one open database: opening the file and checkpointing it on close
     # cost 30 to 40 ms a connection at national scale, about 200 connections a run

@@ -91,6 +91,19 @@ def loaded_fingerprints(conn, source: str, periods: Sequence[str] | None = None)
                 f"{where}", [source] if periods is None else [source, list(periods)]).fetchall()}
 
 
+def stale_files(conn, source: str, paths: Sequence[Path]) -> list[Path]:
+    """The files of `paths` not loaded as they now stand: never loaded, or with a size or modification time
+    other than the ones recorded (the files a run would hash again, and read if their content changed). Only
+    the file system's stat is read, so the main job can tell whether a source has anything to load."""
+    loaded = loaded_fingerprints(conn, source)
+    stale = []
+    for path in paths:
+        known, stat = loaded.get(path.name), path.stat()
+        if known is None or (known.size, known.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+            stale.append(path)
+    return stale
+
+
 # a reader of many files at once: each file with its rows, or why it was rejected
 ReadFiles = Callable[[Sequence[Path]], list[tuple[Path, "pd.DataFrame | RejectedFile"]]]
 
@@ -124,6 +137,11 @@ class FileSource:
     @property
     def asset_name(self) -> str:
         return self.models[0]
+
+    @property
+    def ingest_assets(self) -> tuple[str, str]:
+        """The assets that read and validate the source's new or changed files (the third loads them)."""
+        return f"{self.name}_files", f"validated_{self.name}"
 
     def __post_init__(self) -> None:
         if (self.read is None) == (self.read_files is None):
@@ -233,7 +251,7 @@ def duplicated_across_files(conn, source: FileSource, rows: pd.DataFrame, delive
 
 
 def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
-    files_asset, validated_asset = f"{source.name}_files", f"validated_{source.name}"
+    files_asset, validated_asset = source.ingest_assets
     # what passes from asset to asset: tables in the working warehouse, not pickled DataFrames
     delivery, delivery_files = f"landed.{source.name}__delivery", f"landed.{source.name}__delivery_files"
 
@@ -332,8 +350,14 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
             # rows already landed keeping it empty, so an existing warehouse takes the new layout
             for name, kind in source.columns.items():
                 conn.execute(f"alter table {source.landed_table} add column if not exists {name} {kind}")
-            files = frame_of(conn, f"select * from {delivery_files} order by file_name")
-            rows = conn.execute(f"select count(*) from {delivery}").fetchone()[0]
+            # no delivery tables when the main job left out the ingest assets (no file new or changed): the
+            # models are still rebuilt, from the rows already landed
+            delivered_now = conn.execute("select count(*) = 2 from duckdb_tables() where schema_name = 'landed' "
+                                         "and list_contains(?, table_name)",
+                                         [[t.split(".")[1] for t in (delivery, delivery_files)]]).fetchall()[0][0]
+            files = (frame_of(conn, f"select * from {delivery_files} order by file_name") if delivered_now else
+                     pd.DataFrame(columns=list(DELIVERY_FILE_COLUMNS)))
+            rows = conn.execute(f"select count(*) from {delivery}").fetchone()[0] if delivered_now else 0
             if len(files):
                 delivered = sorted(files["file_name"])
                 conn.execute(f"delete from {source.landed_table} where list_contains(?, source_file)", [delivered])
@@ -344,8 +368,8 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
                 record_loaded_files(conn, [[source.name, f.file_name, f.force_code, f.period, f.sha256, int(f.rows),
                                             int(f.file_size), int(f.file_mtime_ns)] for f in files.itertuples()],
                                     context.run_id)
-            conn.execute(f"drop table {delivery}")
-            conn.execute(f"drop table {delivery_files}")
+            conn.execute(f"drop table if exists {delivery}")
+            conn.execute(f"drop table if exists {delivery_files}")
             tables = [build_table(conn, model) for model in source.models]
             metadata = table_metadata(conn, tables[0])
         context.log.info(f"{source.name}: {len(files)} files, {rows} rows delivered; rebuilt {', '.join(tables)}")
