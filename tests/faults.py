@@ -78,7 +78,7 @@ def _half_copy(marker: Path) -> None:
 
 
 def arm(phase: str, marker: Path) -> None:
-    import assets.board_pack.assets as board_pack
+    import assets.board_pack.documents as board_documents
     import assets.marts.assets as marts
     import assets.recorded_crime.assets as recorded_crime
 
@@ -91,7 +91,7 @@ def arm(phase: str, marker: Path) -> None:
     elif phase == "marts":
         _after(marts, "build_table", marker, when=lambda conn, model, *a, **k: model == "national_measures")
     elif phase == "board documents":  # one quarter's documents written beside the published ones
-        _after(board_pack, "write_statement_docx", marker)
+        _after(board_documents, "write_statement_docx", marker)
     elif phase == "publish":
         _half_copy(marker)
     else:

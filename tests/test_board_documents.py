@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -727,3 +728,32 @@ def test_writing_a_document_leaves_the_garbage_collector_as_it_was(tmp_path: Pat
     with pytest.raises(ValueError):
         write_scorecard_workbook(tmp_path / "none.xlsx", national.iloc[:0], kpis, monthly)
     assert gc.isenabled()  # back on after a failure too
+
+
+def test_documents_written_by_worker_processes_are_the_bytes_written_in_this_one(
+        tmp_path: Path, national: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame,
+        breakdowns: pd.DataFrame) -> None:
+    # a first load or a change of layout rewrites every force's every quarter on every core
+    from assets.board_pack.documents import Document, write_all
+
+    homicide = monthly[monthly["measure_id"] == "homicide"]
+    spc = pd.DataFrame({"force_code": FORCE, "measure_id": "homicide", "month": homicide["month"],
+                        "value": homicide["value"], "centre": 4.4, "lower_limit": 0.0, "upper_limit": 10.1,
+                        "segment": 1, "signal": False, "rule": None, "variation": "common_cause"})
+
+    def document(folder: str) -> Document:
+        (tmp_path / folder).mkdir()
+        return Document(tmp_path / folder / "scorecard-2022-Q1.xlsx", tmp_path / folder / "statement-2022-Q1.md",
+                        "West Midlands Police: statement, 2022-Q1", datetime(2022, 3, 31), national,
+                        {"kpis": kpis, "breakdowns": breakdowns, "paper": pd.DataFrame(),
+                         "assurance": pd.DataFrame({"kpi_id": ["officer_uplift"], "assurance": ["consistently met"]})},
+                        monthly, spc, date(2022, 4, 20))
+
+    alone = document("here")
+    assert write_all([alone], workers=1) == ["scorecard-2022-Q1.xlsx"]
+    spread = [document(f"worker-{n}") for n in range(4)]
+    assert write_all(spread, workers=2) == ["scorecard-2022-Q1.xlsx"] * 4
+    for written in spread:
+        for name in ("scorecard-2022-Q1.xlsx", "statement-2022-Q1.md", "statement-2022-Q1.docx"):
+            assert (written.workbook.parent / name).read_bytes() == (alone.workbook.parent / name).read_bytes()
+    assert "Homicide" in alone.statement.read_text(encoding="utf-8")

@@ -16,11 +16,9 @@ from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, 
 
 from assets.board_pack.charts import trend_chart_png
 from assets.board_pack.digests import MONTH_ROWS, NATIONAL_MEASURES_SQL, QUARTER_ROWS, document_digests
+from assets.board_pack.documents import Document, write_all
 from assets.board_pack.pending import pending_dir, settle_pending
 from assets.board_pack.publication import freeze_documents
-from assets.board_pack.statement import draft_statement, measure_commentary
-from assets.board_pack.statement_docx import write_statement_docx
-from assets.board_pack.workbook import latest_variation, write_scorecard_workbook
 from assets.lib.resources import Exports, Warehouse
 
 TREND_MEASURES = ("homicide", "robbery", "burglary", "violence_with_injury", "knife_crime")
@@ -72,7 +70,7 @@ def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig,
     if national.empty:
         return MaterializeResult(metadata={"workbooks": 0})
     main_force = national["force_code"].value_counts().idxmax()
-    written, unchanged = [], 0
+    unchanged = 0
     fingerprints_path = exports.path / FINGERPRINTS
     previous = json.loads(fingerprints_path.read_text(encoding="utf-8")) if fingerprints_path.exists() else {}
     # what changed is written beside the published documents and moved in by the publication, with the warehouse
@@ -82,43 +80,30 @@ def scorecard_workbooks(context: AssetExecutionContext, config: DocumentsConfig,
         digests = document_digests(conn, _layout_version())
     by_quarter = {name: _split(frames[name], ["force_code", "quarter_end"]) for name in QUARTER_ROWS}
     by_force = {name: _split(frames[name], ["force_code"]) for name in MONTH_ROWS}
+    documents = []
     for (force_code, quarter_end), measures in national.groupby(["force_code", "quarter_end"]):
         label = quarter_label(pd.Timestamp(quarter_end))
         suffix = "" if force_code == main_force else f"-{measures['slug'].iloc[0]}"
         workbook = exports.path / f"scorecard-{label}{suffix}.xlsx"
         statement = exports.path / f"statement-{label}{suffix}.md"
-        statement_docx = statement.with_suffix(".docx")
         # rewritten only when its figures (or the layout code) changed: a run that loads one month
         # does not rewrite every force's every quarter
         fingerprint = digests[(force_code, pd.Timestamp(quarter_end).date())]
         fingerprints[workbook.name] = fingerprint
         if (not config.rewrite_all and previous.get(workbook.name) == fingerprint and workbook.exists()
-                and statement.exists() and statement_docx.exists()):
+                and statement.exists() and statement.with_suffix(".docx").exists()):
             unchanged += 1
             continue
-        of_quarter = {name: rows.get((force_code, quarter_end), frames[name].iloc[:0])
-                      for name, rows in by_quarter.items()}
         window_end = pd.to_datetime(measures["window_end"]).max()
         monthly, spc = (rows[pd.to_datetime(rows["month"]) <= window_end] for rows in
                         (by_force[name].get((force_code,), frames[name].iloc[:0]) for name in ("monthly", "spc")))
-        pending.mkdir(parents=True, exist_ok=True)
-        # one commentary for both documents: the workbook prints it beside each measure, the statement under it
-        commentary = measure_commentary(measures, of_quarter["breakdowns"], spc, monthly)
-        # the cover's date is the day the figures were written: a document is rewritten only when they change
-        write_scorecard_workbook(pending / workbook.name, measures, of_quarter["kpis"], monthly,
-                                 paper_figures=of_quarter["paper"], prepared=date.today(), spc=spc,
-                                 variation=latest_variation(spc, measures),
-                                 assurance=dict(zip(of_quarter["assurance"]["kpi_id"],
-                                                    of_quarter["assurance"]["assurance"], strict=True)),
-                                 commentary=commentary)
-        text = draft_statement(measures, of_quarter["breakdowns"], spc, monthly,
-                               paper_figures=of_quarter["paper"], commentary=commentary)
-        (pending / statement.name).write_text(text, encoding="utf-8")
-        stamp = pd.Timestamp(quarter_end).to_pydatetime().replace(hour=0, minute=0, second=0, microsecond=0)
-        write_statement_docx(pending / statement_docx.name, text, f"{measures['force_name'].iloc[0]}: statement, "
-                             f"{label}", stamp)
-        written.append(workbook.name)
+        documents.append(Document(
+            pending / workbook.name, pending / statement.name, f"{measures['force_name'].iloc[0]}: statement, {label}",
+            pd.Timestamp(quarter_end).to_pydatetime().replace(hour=0, minute=0, second=0, microsecond=0),
+            measures, {name: rows.get((force_code, quarter_end), frames[name].iloc[:0])
+                       for name, rows in by_quarter.items()}, monthly, spc, date.today()))
     pending.mkdir(parents=True, exist_ok=True)
+    written = write_all(documents)
     (pending / FINGERPRINTS).write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")
     latest = national[national["force_code"] == main_force]["quarter_end"].max()
     main_monthly = frames["monthly"][frames["monthly"]["force_code"] == main_force]
