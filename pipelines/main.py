@@ -17,14 +17,16 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import duckdb
 from dagster import AssetKey, DagsterInstance
 
 from assets.board_pack.publication import BOARD_QUARTER_TAG, quarter_end_of
 from assets.lib.file_sources import stale_files
 from assets.lib.landing import FORCE_CRIMES, QuarantinedFile, discover, quarantine_misnamed, quarantined_files
-from assets.lib.resources import PROJECT_DIR, exports_path, landing_path, warehouse_path
+from assets.lib.resources import PROJECT_DIR, Warehouse, exports_path, landing_path, warehouse_path
 from pipelines.jobs import marts_refresh, month_range_tags, monthly_sources, sources_refresh
 from pipelines.recovery import fail_orphaned_runs
 from pipelines.sources import FILE_SOURCES
@@ -142,8 +144,8 @@ def run_pipeline(
     started = time.perf_counter()
     # a source none of whose files is new, re-delivered or touched since it was loaded has nothing to read or
     # validate: its ingest assets are left out of the run (its models are still rebuilt)
-    with resources["warehouse"].get_connection() as conn:
-        idle = [source for source in FILE_SOURCES if not stale_files(conn, source.name, source.files(landing))]
+    idle = [source for source in FILE_SOURCES
+            if not _stale(resources["warehouse"], source.name, source.files(landing))]
     say(f"1/3 {sources_refresh.name}: reference dimensions and published sources"
         + (f" ({len(idle)} of {len(FILE_SOURCES)} with no new or changed file)" if idle else ""))
     launch(sources_refresh.name, leave_out=[name for source in idle for name in source.ingest_assets])
@@ -157,8 +159,7 @@ def run_pipeline(
     if months is None:
         # the months with an extract not loaded as it stands (new, re-delivered or touched): a month loaded from
         # the same file would not be read again, and a run over it would only add Dagster's events for it
-        with resources["warehouse"].get_connection() as conn:
-            stale = set(stale_files(conn, FORCE_CRIMES.name, [f.path for f in files]))
+        stale = set(_stale(resources["warehouse"], FORCE_CRIMES.name, [f.path for f in files]))
         report.months = sorted({f.month for f in files if f.path in stale})
     else:
         report.months = sorted(set(months))
@@ -189,6 +190,19 @@ def run_pipeline(
     return report
 
 
+def _stale(warehouse: Warehouse, source: str, paths: Sequence[Path]) -> list[Path]:
+    """The files of `paths` not loaded as they stand (file_sources.stale_files); all of them when the working
+    warehouse does not exist yet, cannot be opened (another process writing it: the runs then say why they
+    could not load) or has no record of loaded files."""
+    if not Path(warehouse.database).exists():
+        return list(paths)
+    try:
+        with duckdb.connect(warehouse.database, read_only=True) as conn:
+            return stale_files(conn, source, paths)
+    except duckdb.Error:
+        return list(paths)
+
+
 def _metadata_of(result, asset: str, key: str) -> Any:
     for materialization in result.asset_materializations_for_node(asset):
         if key in materialization.metadata:
@@ -203,8 +217,6 @@ def _crime_month(rejected: QuarantinedFile) -> str | None:
 
 
 def _summary(report: RunReport) -> None:
-    import duckdb
-
     published = warehouse_path()
     if not published.exists():
         _say(f"\nNo warehouse was published at {published}: see the problems below.")

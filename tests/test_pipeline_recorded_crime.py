@@ -326,3 +326,26 @@ def test_the_main_jobs_runs_hold_one_warehouse_connection_open(pipeline, monkeyp
     monkeypatch.setattr(Warehouse, "setup_for_execution", setup)
     load_quarter(pipeline)
     assert anchored == [True, True, True]  # sources, the month range, the marts
+
+
+def test_a_warehouse_that_cannot_be_opened_leaves_nothing_out(tmp_path):
+    # another process writing the working copy: every file counts as new, and the runs say why they cannot load
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from assets.lib.resources import make_warehouse
+    from pipelines.main import _stale
+
+    warehouse = make_warehouse(tmp_path / "warehouse.duckdb")
+    extract = write_extract(tmp_path / "landing", "2019-04", APRIL)
+    Path(warehouse.database).parent.mkdir(parents=True)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, time; "
+                               f"c = duckdb.connect({warehouse.database!r}); print('open', flush=True); "
+                               "time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        assert _stale(warehouse, "recorded_crime", [extract]) == [extract]
+    finally:
+        holder.kill()
+        holder.wait()

@@ -94,12 +94,14 @@ def loaded_fingerprints(conn, source: str, periods: Sequence[str] | None = None)
 def stale_files(conn, source: str, paths: Sequence[Path]) -> list[Path]:
     """The files of `paths` not loaded as they now stand: never loaded, or with a size or modification time
     other than the ones recorded (the files a run would hash again, and read if their content changed). Only
-    the file system's stat is read, so the main job can tell whether a source has anything to load."""
-    loaded = loaded_fingerprints(conn, source)
+    the file system's stat is read, so the main job can tell whether a source has anything to load. Reads the
+    warehouse only (`conn` may be read-only)."""
+    loaded = {name: (size, mtime) for name, size, mtime in conn.execute(
+        f"select file_name, file_size, file_mtime_ns from {LOADED_FILES_TABLE} where source = ?", [source]).fetchall()}
     stale = []
     for path in paths:
-        known, stat = loaded.get(path.name), path.stat()
-        if known is None or (known.size, known.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+        stat = path.stat()
+        if loaded.get(path.name) != (stat.st_size, stat.st_mtime_ns):
             stale.append(path)
     return stale
 
