@@ -91,8 +91,7 @@ class Warehouse(DuckDBResource):
         """This warehouse with one connection held open for a run (hold_connection). Built anew: Dagster
         initialises a resource from its constructor's arguments, so a pydantic model_copy(update=...) of it
         would run with the original setting."""
-        return Warehouse(database=self.database, published=self.published, connection_config=self.connection_config,
-                         hold_connection=True)
+        return type(self)(**{**self.model_dump(), "hold_connection": True})
 
     def publish(self) -> Path:
         """Replace the published warehouse with the working copy, atomically.
