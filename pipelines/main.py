@@ -144,8 +144,9 @@ def run_pipeline(
     started = time.perf_counter()
     # a source none of whose files is new, re-delivered or touched since it was loaded has nothing to read or
     # validate: its ingest assets are left out of the run (its models are still rebuilt)
-    idle = [source for source in FILE_SOURCES
-            if not _stale(resources["warehouse"], source.name, source.files(landing))]
+    delivered = {source.name: source.files(landing) for source in FILE_SOURCES}
+    stale = _stale(resources["warehouse"], delivered)
+    idle = [source for source in FILE_SOURCES if not stale & set(delivered[source.name])]
     say(f"1/3 {sources_refresh.name}: reference dimensions and published sources"
         + (f" ({len(idle)} of {len(FILE_SOURCES)} with no new or changed file)" if idle else ""))
     launch(sources_refresh.name, leave_out=[name for source in idle for name in source.ingest_assets])
@@ -159,7 +160,7 @@ def run_pipeline(
     if months is None:
         # the months with an extract not loaded as it stands (new, re-delivered or touched): a month loaded from
         # the same file would not be read again, and a run over it would only add Dagster's events for it
-        stale = set(_stale(resources["warehouse"], FORCE_CRIMES.name, [f.path for f in files]))
+        stale = _stale(resources["warehouse"], {FORCE_CRIMES.name: [f.path for f in files]})
         report.months = sorted({f.month for f in files if f.path in stale})
     else:
         report.months = sorted(set(months))
@@ -190,17 +191,18 @@ def run_pipeline(
     return report
 
 
-def _stale(warehouse: Warehouse, source: str, paths: Sequence[Path]) -> list[Path]:
-    """The files of `paths` not loaded as they stand (file_sources.stale_files); all of them when the working
-    warehouse does not exist yet, cannot be opened (another process writing it: the runs then say why they
-    could not load) or has no record of loaded files."""
+def _stale(warehouse: Warehouse, delivered: Mapping[str, Sequence[Path]]) -> set[Path]:
+    """Of each source's delivered files, those not loaded as they stand (file_sources.stale_files), on one
+    connection; all of them when the working warehouse does not exist yet, cannot be opened (another process
+    writing it: the runs then say why they could not load) or has no record of loaded files."""
+    every = {path for paths in delivered.values() for path in paths}
     if not Path(warehouse.database).exists():
-        return list(paths)
+        return every
     try:
         with duckdb.connect(warehouse.database, read_only=True) as conn:
-            return stale_files(conn, source, paths)
+            return {path for source, paths in delivered.items() for path in stale_files(conn, source, paths)}
     except duckdb.Error:
-        return list(paths)
+        return every
 
 
 def _metadata_of(result, asset: str, key: str) -> Any:

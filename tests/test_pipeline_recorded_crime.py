@@ -345,7 +345,7 @@ def test_a_warehouse_that_cannot_be_opened_leaves_nothing_out(tmp_path):
                                "time.sleep(60)"], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline() == "open\n"
-        assert _stale(warehouse, "recorded_crime", [extract]) == [extract]
+        assert _stale(warehouse, {"recorded_crime": [extract]}) == {extract}
     finally:
         holder.kill()
         holder.wait()

@@ -24,7 +24,15 @@ from assets.lib.errors import RejectedFile, read_delivered_file
 from assets.lib.landing import Fingerprint, fingerprint_of
 from assets.lib.progress import reading
 from assets.lib.resources import Exports, LandingFolder, Warehouse
-from assets.lib.sql import build_table, describe_table, frame_of, sql_deps, table_metadata, write_frame
+from assets.lib.sql import (
+    build_table,
+    describe_table,
+    frame_of,
+    sql_deps,
+    table_exists,
+    table_metadata,
+    write_frame,
+)
 from assets.lib.validation import (
     check_results,
     check_specs,
@@ -85,6 +93,11 @@ def refresh_fingerprints(conn, source: str, found: dict[str, Fingerprint]) -> No
 def loaded_fingerprints(conn, source: str, periods: Sequence[str] | None = None) -> dict[str, Fingerprint]:
     """file name -> the fingerprint it was loaded with, for the source (and periods, 'YYYY-MM-01', if given)."""
     ensure_loaded_files(conn)
+    return recorded_fingerprints(conn, source, periods)
+
+
+def recorded_fingerprints(conn, source: str, periods: Sequence[str] | None = None) -> dict[str, Fingerprint]:
+    """What loaded_fingerprints returns, read only: meta.loaded_files must exist (`conn` may be read-only)."""
     where = "" if periods is None else " and list_contains(?::date[], period)"
     return {name: Fingerprint(sha, size, mtime) for name, sha, size, mtime in conn.execute(
                 f"select file_name, sha256, file_size, file_mtime_ns from {LOADED_FILES_TABLE} where source = ?"
@@ -93,17 +106,11 @@ def loaded_fingerprints(conn, source: str, periods: Sequence[str] | None = None)
 
 def stale_files(conn, source: str, paths: Sequence[Path]) -> list[Path]:
     """The files of `paths` not loaded as they now stand: never loaded, or with a size or modification time
-    other than the ones recorded (the files a run would hash again, and read if their content changed). Only
-    the file system's stat is read, so the main job can tell whether a source has anything to load. Reads the
-    warehouse only (`conn` may be read-only)."""
-    loaded = {name: (size, mtime) for name, size, mtime in conn.execute(
-        f"select file_name, file_size, file_mtime_ns from {LOADED_FILES_TABLE} where source = ?", [source]).fetchall()}
-    stale = []
-    for path in paths:
-        stat = path.stat()
-        if loaded.get(path.name) != (stat.st_size, stat.st_mtime_ns):
-            stale.append(path)
-    return stale
+    other than the ones recorded (Fingerprint.still_holds: the files a run would hash again, and read if their
+    content changed). Only the file system's stat is read, so the main job can tell whether a source has
+    anything to load. Reads the warehouse only (`conn` may be read-only)."""
+    loaded = recorded_fingerprints(conn, source)
+    return [path for path in paths if path.name not in loaded or not loaded[path.name].still_holds(path.stat())]
 
 
 # a reader of many files at once: each file with its rows, or why it was rejected
@@ -186,9 +193,7 @@ def shrinking_redeliveries(conn, source: FileSource, rows: pd.DataFrame, landing
     knife-crime baseline out of the warehouse with a clean run."""
     if not source.coverage or not len(rows):
         return {}
-    exists = conn.execute("select count(*) from duckdb_tables() where schema_name = 'landed' and table_name = ?",
-                          [source.name]).fetchall()[0][0]
-    if not exists:
+    if not table_exists(conn, source.landed_table):
         return {}
     keys = ", ".join(source.coverage)
     new_keys = rows[["source_file", *source.coverage]].drop_duplicates()
@@ -224,10 +229,9 @@ def duplicated_across_files(conn, source: FileSource, rows: pd.DataFrame, delive
         return {}
     keys = source.unique_across_files
     listed = ", ".join(keys)
-    exists = conn.execute("select count(*) from duckdb_tables() where schema_name = 'landed' and table_name = ?",
-                          [source.name]).fetchall()[0][0]
     landed = (f"union all select distinct source_file, {listed}, true from {source.landed_table} "
-              "where source_file not in (select source_file from delivered)") if exists else ""
+              "where source_file not in (select source_file from delivered)") if table_exists(
+                  conn, source.landed_table) else ""
     conn.register("delivered_rows", rows[["source_file", *keys]].drop_duplicates())
     try:
         pairs = conn.execute(
@@ -354,9 +358,7 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
                 conn.execute(f"alter table {source.landed_table} add column if not exists {name} {kind}")
             # no delivery tables when the main job left out the ingest assets (no file new or changed): the
             # models are still rebuilt, from the rows already landed
-            delivered_now = conn.execute("select count(*) = 2 from duckdb_tables() where schema_name = 'landed' "
-                                         "and list_contains(?, table_name)",
-                                         [[t.split(".")[1] for t in (delivery, delivery_files)]]).fetchall()[0][0]
+            delivered_now = table_exists(conn, delivery) and table_exists(conn, delivery_files)
             files = (frame_of(conn, f"select * from {delivery_files} order by file_name") if delivered_now else
                      pd.DataFrame(columns=list(DELIVERY_FILE_COLUMNS)))
             rows = conn.execute(f"select count(*) from {delivery}").fetchone()[0] if delivered_now else 0

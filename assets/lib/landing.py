@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -95,13 +96,18 @@ class Fingerprint:
     size: int | None
     mtime_ns: int | None
 
+    def still_holds(self, stat: os.stat_result) -> bool:
+        """Whether a file, as `stat` finds it now, is untouched since it was hashed: same size and modification
+        time (a fingerprint recorded without them never holds)."""
+        return (self.size, self.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+
 
 def fingerprint_of(path: Path, known: Fingerprint | None = None) -> Fingerprint:
     """The file's fingerprint. A file whose size and modification time are those `known` was recorded with
     keeps the recorded hash (reading every delivered file on every run would grow with the history kept);
     any other is hashed again, so a file touched but not changed is still found unchanged."""
     stat = path.stat()
-    if known is not None and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+    if known is not None and known.still_holds(stat):
         return known
     return Fingerprint(sha256_of(path), stat.st_size, stat.st_mtime_ns)
 

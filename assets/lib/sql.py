@@ -170,6 +170,13 @@ def quoted_list(values: Sequence[str]) -> str:
     return ", ".join("'" + value.replace("'", "''") + "'" for value in values) or "''"
 
 
+def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether `schema.table` is in the connection's database."""
+    schema, name = table.split(".")
+    return bool(conn.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                             [schema, name]).fetchall()[0][0])
+
+
 def frame_of(conn: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
     """A query's rows as a DataFrame, through Arrow (five times faster than `.df()` for text columns)."""
     return conn.sql(query).to_arrow_table().to_pandas()

@@ -44,6 +44,7 @@ from assets.lib.sql import (
     model_sql,
     quoted_list,
     sql_deps,
+    table_exists,
     table_metadata,
 )
 from assets.lib.validation import (
@@ -272,7 +273,7 @@ def fact_recorded_crime(context: AssetExecutionContext, warehouse: Warehouse, la
 def _load_validated(conn, refused: set[str], run_id: str) -> list[tuple]:
     """Replace, for every (force, month) delivered, the month's rows with the validated delivery; record
     each file loaded. Returns (file, force_code, month, sha256, rows) of the files loaded."""
-    if not _exists(conn, VALIDATED_TABLE):
+    if not table_exists(conn, VALIDATED_TABLE):
         # nothing validated in this run (every file unchanged or rejected)
         ensure_fact_table(conn)
         return []
@@ -297,18 +298,12 @@ def _load_validated(conn, refused: set[str], run_id: str) -> list[tuple]:
         "where files.source = ? and files.force_code = delivered.force_code and files.period = delivered.period",
         [FORCE_CRIMES.name])
     hashed_at = dict.fromkeys((name for name, *_ in files), (None, None))
-    if _exists(conn, EXTRACT_FILES_TABLE):
+    if table_exists(conn, EXTRACT_FILES_TABLE):
         hashed_at |= {name: (size, mtime) for name, size, mtime in
                       conn.execute(f"select * from {EXTRACT_FILES_TABLE}").fetchall() if name in hashed_at}
     record_loaded_files(conn, [[FORCE_CRIMES.name, name, force, f"{month}-01", sha, int(rows), *hashed_at[name]]
                                for name, force, month, sha, rows in files], run_id)
     return files
-
-
-def _exists(conn, table: str) -> bool:
-    schema, name = table.split(".")
-    return bool(conn.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                             [schema, name]).fetchone()[0])
 
 
 def ensure_fact_table(conn, staged: bool = False) -> str:
