@@ -82,7 +82,7 @@ def arm(phase: str, marker: Path) -> None:
     import assets.marts.assets as marts
     import assets.recorded_crime.assets as recorded_crime
 
-    if phase == "ingest":  # the range's extracts read into landed.crime_extracts, none quarantined or validated
+    if phase == "ingest":  # the range's extracts read into scratch.crime_extracts, none quarantined or validated
         _after(recorded_crime, "load_force_csvs", marker)
     elif phase == "validation":  # Great Expectations has run over the range; nothing quarantined yet
         _after(recorded_crime, "validate", marker)

@@ -170,11 +170,16 @@ def quoted_list(values: Sequence[str]) -> str:
     return ", ".join("'" + value.replace("'", "''") + "'" for value in values) or "''"
 
 
+# `table` as DuckDB resolves a two-part name: a schema of the connection's database (core.dim_force), else an
+# attached database's main schema (scratch.crime_extracts)
+_NAMED = ("((database_name = current_database() and schema_name || '.' || table_name = $table) "
+          "or (schema_name = 'main' and database_name || '.' || table_name = $table))")
+
+
 def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether `schema.table` is in the connection's database."""
-    schema, name = table.split(".")
-    return bool(conn.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                             [schema, name]).fetchall()[0][0])
+    """Whether `schema.table` is in the connection's database, or `database.table` in an attached one."""
+    return bool(conn.execute(f"select count(*) from duckdb_tables() where {_NAMED}", {"table": table}
+                             ).fetchall()[0][0])
 
 
 def frame_of(conn: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
@@ -188,8 +193,8 @@ def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, where: str = "")
     rows = conn.execute(f"select count(*) from {table}{clause}").fetchone()[0]
     preview = conn.execute(f"select * from {table}{clause} limit {PREVIEW_ROWS}").df()
     columns = conn.execute(
-        "select column_name, data_type, comment from duckdb_columns() where schema_name || '.' || table_name = ? "
-        "order by column_index", [table]).fetchall()
+        f"select column_name, data_type, comment from duckdb_columns() where {_NAMED} order by column_index",
+        {"table": table}).fetchall()
     return {
         "table": table,
         "dagster/table_name": table,

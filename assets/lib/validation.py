@@ -103,7 +103,7 @@ class DuckDBTable:
     as a query on `conn`, and no row is copied into a DataFrame."""
 
     conn: duckdb.DuckDBPyConnection
-    name: str  # "landed.crime_extracts", or the name of a frame registered on conn
+    name: str  # "scratch.crime_extracts", or the name of a frame registered on conn
 
     def rows(self) -> int:
         return int(self.conn.execute(f"select count(*) from {self.name}").fetchone()[0])

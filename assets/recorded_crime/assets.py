@@ -3,8 +3,9 @@
 crime_extracts (ingest) -> validated_crime_extracts (validation, GX suite as blocking checks)
 -> fact_recorded_crime (warehouse). A month is the unit of delivery; a run takes a range of months
 (Dagster's single-run backfill policy: a backfill of five years is one run, one read, one
-validation). Rows pass from asset to asset as DuckDB tables in the working warehouse
-(`landed.crime_extracts`, `landed.validated_crime_extracts`), not as pickled DataFrames. A
+validation). Rows pass from asset to asset as DuckDB tables in the run's scratch database beside the
+working warehouse (`scratch.crime_extracts`, `scratch.validated_crime_extracts`; resources.SCRATCH), not
+as pickled DataFrames. A
 re-delivered month replaces that month, for the forces delivered, in one transaction; a
 byte-identical re-delivery is not read again.
 """
@@ -36,7 +37,7 @@ from assets.lib.force_csv import FIRST_DATA_ROW, ForceCsv, load_force_csvs
 from assets.lib.landing import FORCE_CRIMES, fingerprint_of, quarantine_misnamed
 from assets.lib.partitions import month_of, monthly_partitions
 from assets.lib.progress import reading
-from assets.lib.resources import Exports, LandingFolder, Warehouse
+from assets.lib.resources import SCRATCH, Exports, LandingFolder, Warehouse
 from assets.lib.sql import (
     create_staging_view,
     describe_table,
@@ -60,9 +61,9 @@ from assets.recorded_crime.parser import OPTIONAL_RECORDED_CRIME_COLUMNS, RECORD
 
 SUITE = "recorded_crime"
 FACT_TABLE = "core.fact_recorded_crime"
-EXTRACTS_TABLE = "landed.crime_extracts"
-VALIDATED_TABLE = "landed.validated_crime_extracts"
-EXTRACT_FILES_TABLE = "landed.crime_extract_files"
+EXTRACTS_TABLE = f"{SCRATCH}.crime_extracts"
+VALIDATED_TABLE = f"{SCRATCH}.validated_crime_extracts"
+EXTRACT_FILES_TABLE = f"{SCRATCH}.crime_extract_files"
 # every field as delivered (text), the optional ones (null when the file had no such column) each with
 # its _supplied flag, then where it came from; recorded_month feeds the rule that a record lies in the
 # month its file is named for, row by row across a range of months
@@ -98,7 +99,7 @@ _DERIVED = {"recorded_month": "substr(recorded_date, 1, 7)"}
     owners=["team:data-engineering"],
     description="The crime extracts of the run's months (`force/crimes/<force>-crimes-<YYYY-MM>.csv`) that are "
     "new or changed since they were loaded, as delivered: every field as text, with the file and row each "
-    "came from, in landed.crime_extracts of the working warehouse.",
+    "came from, in scratch.crime_extracts (the run's working tables, beside the working warehouse).",
 )
 def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse) -> MaterializeResult:
     months = months_of(context)
@@ -121,11 +122,10 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
             to_read.append(ForceCsv(file.path, dict(zip(FILE_CONSTANTS, (file.force_code, file.month, found.sha256),
                                                         strict=True))))
             prints.append((path.name, found.size, found.mtime_ns))
-    # not in a transaction (load_force_csvs says why): landed.crime_extracts is the run's working table, made
+    # not in a transaction (load_force_csvs says why): scratch.crime_extracts is the run's working table, made
     # again by the next run, and nothing published reads it
     with warehouse.get_connection() as conn:
         refresh_fingerprints(conn, FORCE_CRIMES.name, touched)
-        conn.execute("create schema if not exists landed")
         # the size and time each file was hashed at, recorded with the file when its rows load
         conn.execute(f"create or replace table {EXTRACT_FILES_TABLE} (source_file varchar, file_size bigint, "
                      "file_mtime_ns bigint)")
@@ -167,7 +167,7 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
     check_specs=check_specs(SUITE, "validated_crime_extracts"),
     description="The extracts of the run's months that passed the recorded_crime Great Expectations suite "
     "(expectations/recorded_crime.json), validated once for the whole range, in "
-    "landed.validated_crime_extracts. A file that breaks a critical expectation is quarantined and left out; "
+    "scratch.validated_crime_extracts. A file that breaks a critical expectation is quarantined and left out; "
     "the other files load.",
 )
 def validated_crime_extracts(
@@ -235,8 +235,6 @@ def fact_recorded_crime(context: AssetExecutionContext, warehouse: Warehouse, la
             with warehouse.transaction() as conn:
                 loaded = _load_validated(conn, refused, context.run_id)
                 _refuse_references_loaded_elsewhere(conn)
-                for table in (EXTRACTS_TABLE, VALIDATED_TABLE, EXTRACT_FILES_TABLE):
-                    conn.execute(f"drop table if exists {table}")
                 metadata = table_metadata(conn, FACT_TABLE)
                 # what this run loaded (a month whose files were all unchanged loaded nothing)
                 loaded_months = sorted({f"{month}-01" for _, _, month, _, _ in loaded})
@@ -256,6 +254,10 @@ def fact_recorded_crime(context: AssetExecutionContext, warehouse: Warehouse, la
                     context.log.error(f"{file_name} rejected, moved to {where_to}:\n" + "\n".join(lines[:5]))
                 refused.add(file_name)
     with warehouse.get_connection() as conn:
+        # the working tables go once the load has committed (a transaction writes one database, and they are in
+        # the scratch one); a crash before this leaves them to the next run, which makes them again
+        for table in (EXTRACTS_TABLE, VALIDATED_TABLE, EXTRACT_FILES_TABLE):
+            conn.execute(f"drop table if exists {table}")
         # the load folded into the database file now: until a checkpoint, the checks below scanned the rows the
         # load replaced and added in their in-memory state, 3 to 4 s for one month in a 36 M-row table, against
         # 0.3 s after a checkpoint of 0.1 s
