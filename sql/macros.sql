@@ -10,6 +10,14 @@ create or replace temp macro landed_deliveries(source_name) as table
     left join meta.loaded_files as loads
         on loads.source = source_name and loads.file_name = landed.source_file;
 
+-- When each force's month of recorded crime was loaded (meta.loaded_files): the stamp that tells
+-- marts.recorded_crime_counts which months to count again.
+-- (the table named by a parameter, as delivered_months below does, so it is looked up when used)
+create or replace temp macro recorded_crime_loads(loads := 'meta.loaded_files') as table
+    select force_code, period as month, loaded_at
+    from query_table(loads)
+    where source = 'recorded_crime';
+
 -- Financial years (April to March), the one definition of the board paper's "2021/22": the first day of
 -- the year a date falls in, and its label.
 create or replace temp macro financial_year_start(day) as

@@ -7,6 +7,7 @@ previous table in place.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Sequence
@@ -101,6 +102,47 @@ def build_table(conn: duckdb.DuckDBPyConnection, model: str) -> str:
     conn.execute(f"create or replace table {table} as {model_sql(model)}")
     describe_table(conn, table, model)
     return table
+
+
+# the SQL each incrementally built table was last built from in full: a model edited since is built in full again
+INCREMENTAL_MODELS = "meta.incremental_models"
+
+
+def build_incremental_table(conn: duckdb.DuckDBPyConnection, model: str, keys: Sequence[str], stamp: str,
+                            stamps: str) -> tuple[str, int | None]:
+    """Build a model's table again only for the keys whose stamp changed. `stamps` is a query of every key the
+    table should hold and its stamp (a month and when it was loaded); the keys whose stamp the table does not
+    hold, or that it holds and `stamps` does not, lose their rows and are selected again from the model. The
+    table is built in full when it does not exist or its model's SQL is not the one it was built from.
+    Returns the table and how many keys were built again (None: the whole table)."""
+    table = f"{schema_of(model)}.{model}"
+    conn.execute(macros_sql())
+    digest = hashlib.sha256(model_sql(model).encode()).hexdigest()
+    conn.execute(f"create table if not exists {INCREMENTAL_MODELS} (model varchar, sql_sha256 varchar, "
+                 "built_at timestamp)")
+    built = conn.execute(f"select sql_sha256 from {INCREMENTAL_MODELS} where model = ?", [model]).fetchone()
+    if not table_exists(conn, table) or built is None or built[0] != digest:
+        build_table(conn, model)
+        conn.execute(f"delete from {INCREMENTAL_MODELS} where model = ?", [model])
+        conn.execute(f"insert into {INCREMENTAL_MODELS} values (?, ?, now())", [model, digest])
+        describe_table(conn, INCREMENTAL_MODELS, "incremental_models")
+        return table, None
+    listed, held = ", ".join(keys), f"select distinct {', '.join(keys)}, {stamp} from {table}"
+    conn.execute(f"""
+        create or replace temp table changed_keys as
+        select distinct {listed} from (
+            ({held} except select {listed}, {stamp} from ({stamps}))
+            union all
+            (select {listed}, {stamp} from ({stamps}) except {held})
+        )""")
+    changed = conn.execute("select count(*) from changed_keys").fetchone()[0]
+    if changed:
+        conn.execute(f"delete from {table} using changed_keys where "
+                     + " and ".join(f"{table}.{key} = changed_keys.{key}" for key in keys))
+        conn.execute(f"insert into {table} by name select * from ({model_sql(model)}) semi join changed_keys "
+                     f"using ({listed})")
+    conn.execute("drop table changed_keys")
+    return table, int(changed)
 
 
 @cache

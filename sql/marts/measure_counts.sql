@@ -1,49 +1,52 @@
 -- Monthly numerator (and denominator, for percent measures) of every measure, per force.
--- THIS is where each measure is defined: one line per measure in recorded_crime_counts.
+-- THIS is where each measure is defined: one line per measure in recorded_crime_month_counts.
 -- A month a source delivered has a row for every one of its measures, zero included, so a month
 -- with no homicides is told apart from a month with no data.
 with counted_crimes as (
+    -- counted records, summed by offence and flag (marts.recorded_crime_counts): count(*) of a
+    -- record-level filter is sum(records) of the same filter here
     select
         crimes.force_code,
         crimes.month,
+        crimes.records,
         crimes.offence_code,
-        crimes.victim_age,
+        crimes.is_victim_under_25,
         crimes.is_knife_or_sharp_instrument,
         crimes.is_online,
         offences.offence_subgroup,
         offences.offence_group,
         offences.is_knife_selected_offence
-    from core.fact_recorded_crime as crimes
+    from marts.recorded_crime_counts as crimes
     inner join core.dim_offence as offences using (offence_code)
     where crimes.is_counted
 ),
 
 recorded_crime_months as (
     -- every month a force delivered an extract, even one holding only cancelled records
-    select distinct force_code, month from core.fact_recorded_crime
+    select distinct force_code, month from marts.recorded_crime_counts
 ),
 
-recorded_crime_counts as (
+recorded_crime_month_counts as (
     select
         force_code,
         month,
-        count(*) filter (where offence_subgroup = 'Homicide')                           as homicide,
-        count(*) filter (where offence_subgroup = 'Violence with injury')               as violence_with_injury,
-        count(*) filter (where is_knife_selected_offence and is_knife_or_sharp_instrument) as knife_crime,
-        count(*) filter (where offence_group = 'Possession of weapons offences')        as possession_of_weapons,
-        count(*) filter (where offence_subgroup in ('Domestic burglary', 'Non-domestic burglary')) as burglary,
-        count(*) filter (where offence_subgroup = 'Domestic burglary')                  as residential_burglary,
-        count(*) filter (where offence_group = 'Robbery')                               as robbery,
-        count(*) filter (where offence_group = 'Robbery' and victim_age < 25)           as robbery_u25_victims,
-        count(*) filter (where offence_subgroup in ('Theft from a vehicle', 'Theft of a motor vehicle',
-                                                    'Vehicle interference'))            as vehicle_offences,
-        count(*) filter (where offence_subgroup = 'Theft from the person')              as theft_from_person,
-        count(*) filter (where offence_subgroup in ('Domestic burglary', 'Theft from the person',
-                                                    'Theft from a vehicle', 'Theft of a motor vehicle',
-                                                    'Vehicle interference')
-                            or offence_code = '34B')                                    as neighbourhood_crime,
-        count(*) filter (where is_online)                                               as online_crime,
-        count(*)                                                                        as all_recorded_crime
+        sum(records) filter (where offence_subgroup = 'Homicide')                      as homicide,
+        sum(records) filter (where offence_subgroup = 'Violence with injury')          as violence_with_injury,
+        sum(records) filter (where is_knife_selected_offence and is_knife_or_sharp_instrument) as knife_crime,
+        sum(records) filter (where offence_group = 'Possession of weapons offences')   as possession_of_weapons,
+        sum(records) filter (where offence_subgroup in ('Domestic burglary', 'Non-domestic burglary')) as burglary,
+        sum(records) filter (where offence_subgroup = 'Domestic burglary')             as residential_burglary,
+        sum(records) filter (where offence_group = 'Robbery')                          as robbery,
+        sum(records) filter (where offence_group = 'Robbery' and is_victim_under_25)   as robbery_u25_victims,
+        sum(records) filter (where offence_subgroup in ('Theft from a vehicle', 'Theft of a motor vehicle',
+                                                        'Vehicle interference'))       as vehicle_offences,
+        sum(records) filter (where offence_subgroup = 'Theft from the person')         as theft_from_person,
+        sum(records) filter (where offence_subgroup in ('Domestic burglary', 'Theft from the person',
+                                                        'Theft from a vehicle', 'Theft of a motor vehicle',
+                                                        'Vehicle interference')
+                                or offence_code = '34B')                               as neighbourhood_crime,
+        sum(records) filter (where is_online)                                          as online_crime,
+        sum(records)                                                                   as all_recorded_crime
     from counted_crimes
     group by force_code, month
 ),
@@ -66,7 +69,7 @@ recorded_crime_months_filled as (
         coalesce(counts.online_crime, 0)          as online_crime,
         coalesce(counts.all_recorded_crime, 0)    as all_recorded_crime
     from recorded_crime_months as months
-    left join recorded_crime_counts as counts using (force_code, month)
+    left join recorded_crime_month_counts as counts using (force_code, month)
 ),
 
 recorded_crime_measures as (
