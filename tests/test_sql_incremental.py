@@ -51,12 +51,23 @@ def counts(conn) -> set[tuple]:
                             ).fetchall())
 
 
+# April's counts of the first build: three counted homicides (two victims under 25) and one cancelled
+APRIL = {
+    (APR, FIRST_LOAD, "1", True, True, False, False, 2),
+    (APR, FIRST_LOAD, "1", True, False, False, False, 1),
+    (APR, FIRST_LOAD, "1", False, True, False, False, 1),
+}
+
+
+def change_april_without_a_load(conn) -> None:
+    """The 19-year-old victim's age changed in the fact table while meta.loaded_files says nothing was loaded."""
+    conn.execute(f"update core.fact_recorded_crime set victim_age = 40 where month = '{APR}' and victim_age = 19")
+
+
 def test_the_first_build_counts_every_month(conn):
     assert build(conn) is None  # built in full
     assert counts(conn) == {
-        (APR, FIRST_LOAD, "1", True, True, False, False, 2),
-        (APR, FIRST_LOAD, "1", True, False, False, False, 1),
-        (APR, FIRST_LOAD, "1", False, True, False, False, 1),
+        *APRIL,
         (MAY, FIRST_LOAD, "39", True, None, None, True, 2),
     }
 
@@ -70,12 +81,10 @@ def test_only_a_month_loaded_again_is_counted_again(conn):
     conn.execute("update meta.loaded_files set loaded_at = ? where source = 'recorded_crime' and period = ?",
                  [SECOND_LOAD, MAY])
     # a record changed in April without a load: not seen, which shows that April was not counted again
-    conn.execute(f"update core.fact_recorded_crime set victim_age = 40 where month = '{APR}' and victim_age = 19")
+    change_april_without_a_load(conn)
     assert build(conn) == 1
     assert counts(conn) == {
-        (APR, FIRST_LOAD, "1", True, True, False, False, 2),
-        (APR, FIRST_LOAD, "1", True, False, False, False, 1),
-        (APR, FIRST_LOAD, "1", False, True, False, False, 1),
+        *APRIL,
         (MAY, SECOND_LOAD, "39", True, True, True, False, 1),
     }
 
@@ -90,7 +99,7 @@ def test_a_month_withdrawn_loses_its_counts(conn):
 
 def test_an_edited_model_is_built_in_full(conn):
     build(conn)
-    conn.execute(f"update core.fact_recorded_crime set victim_age = 40 where month = '{APR}' and victim_age = 19")
+    change_april_without_a_load(conn)
     conn.execute("update meta.incremental_models set sql_sha256 = 'the sql of an earlier release'")
     assert build(conn) is None
     assert (APR, FIRST_LOAD, "1", True, True, False, False, 1) in counts(conn)
