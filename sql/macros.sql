@@ -13,10 +13,13 @@ create or replace temp macro landed_deliveries(source_name) as table
 -- When each force's month of recorded crime was loaded (meta.loaded_files): the stamp that tells
 -- marts.recorded_crime_counts which months to count again.
 -- (the table named by a parameter, as delivered_months below does, so it is looked up when used)
+-- One row per force and month (a load replaces the month's row; max() makes sure a join on it cannot
+-- count a record twice).
 create or replace temp macro recorded_crime_loads(loads := 'meta.loaded_files') as table
-    select force_code, period as month, loaded_at
+    select force_code, period as month, max(loaded_at) as loaded_at
     from query_table(loads)
-    where source = 'recorded_crime';
+    where source = 'recorded_crime'
+    group by force_code, period;
 
 -- Financial years (April to March), the one definition of the board paper's "2021/22": the first day of
 -- the year a date falls in, and its label.

@@ -104,3 +104,11 @@ def test_an_edited_model_is_built_in_full(conn):
     assert build(conn) is None
     assert (APR, FIRST_LOAD, "1", True, True, False, False, 1) in counts(conn)
     assert (APR, FIRST_LOAD, "1", True, False, False, False, 2) in counts(conn)
+
+
+def test_a_month_recorded_twice_in_loaded_files_is_still_counted_once(conn):
+    # a load replaces its month's row, so this never happens; if it did, the join must not double the records
+    conn.execute("insert into meta.loaded_files (source, force_code, period, loaded_at) values "
+                 "('recorded_crime', ?, ?, ?)", [FORCE, APR, dt.datetime(2019, 5, 2, 9)])
+    build(conn)
+    assert {row for row in counts(conn) if row[0] == APR} == APRIL  # the later load's time, each record once

@@ -113,11 +113,13 @@ def build_incremental_table(conn: duckdb.DuckDBPyConnection, model: str, keys: S
     """Build a model's table again only for the keys whose stamp changed. `stamps` is a query of every key the
     table should hold and its stamp (a month and when it was loaded); the keys whose stamp the table does not
     hold, or that it holds and `stamps` does not, lose their rows and are selected again from the model. The
-    table is built in full when it does not exist or its model's SQL is not the one it was built from.
+    table is built in full when it does not exist or its model's SQL (or sql/macros.sql) is not the one it was
+    built from.
     Returns the table and how many keys were built again (None: the whole table)."""
     table = f"{schema_of(model)}.{model}"
     conn.execute(macros_sql())
-    digest = hashlib.sha256(model_sql(model).encode()).hexdigest()
+    # the macros too: the model may read through one (recorded_crime_loads)
+    digest = hashlib.sha256((macros_sql() + model_sql(model)).encode()).hexdigest()
     conn.execute(f"create table if not exists {INCREMENTAL_MODELS} (model varchar, sql_sha256 varchar, "
                  "built_at timestamp)")
     built = conn.execute(f"select sql_sha256 from {INCREMENTAL_MODELS} where model = ?", [model]).fetchone()
