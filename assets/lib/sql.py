@@ -111,22 +111,20 @@ INCREMENTAL_MODELS = "meta.incremental_models"
 def build_incremental_table(conn: duckdb.DuckDBPyConnection, model: str, keys: Sequence[str], stamp: str,
                             stamps: str) -> tuple[str, int | None]:
     """Build a model's table again only for the keys whose stamp changed. `stamps` is a query of every key the
-    table should hold and its stamp (a month and when it was loaded); the keys whose stamp the table does not
-    hold, or that it holds and `stamps` does not, lose their rows and are selected again from the model. The
-    table is built in full when it does not exist or its model's SQL (or sql/macros.sql) is not the one it was
-    built from.
-    Returns the table and how many keys were built again (None: the whole table)."""
+    table should hold and its stamp (a month and the hash of the file it was loaded from); the keys whose stamp
+    the table does not hold, or that it holds and `stamps` does not, lose their rows and are selected again from
+    the model. The table is built in full when it does not exist or its model's SQL (or sql/macros.sql) is not
+    the one it was built from. Returns the table and how many keys were built again (None: the whole table)."""
     table = f"{schema_of(model)}.{model}"
     conn.execute(macros_sql())
     # the macros too: the model may read through one (recorded_crime_loads)
     digest = hashlib.sha256((macros_sql() + model_sql(model)).encode()).hexdigest()
-    conn.execute(f"create table if not exists {INCREMENTAL_MODELS} (model varchar, sql_sha256 varchar, "
-                 "built_at timestamp)")
+    conn.execute(f"create table if not exists {INCREMENTAL_MODELS} (model varchar, sql_sha256 varchar)")
     built = conn.execute(f"select sql_sha256 from {INCREMENTAL_MODELS} where model = ?", [model]).fetchone()
     if not table_exists(conn, table) or built is None or built[0] != digest:
         build_table(conn, model)
         conn.execute(f"delete from {INCREMENTAL_MODELS} where model = ?", [model])
-        conn.execute(f"insert into {INCREMENTAL_MODELS} values (?, ?, now())", [model, digest])
+        conn.execute(f"insert into {INCREMENTAL_MODELS} (model, sql_sha256) values (?, ?)", [model, digest])
         describe_table(conn, INCREMENTAL_MODELS, "incremental_models")
         return table, None
     listed, held = ", ".join(keys), f"select distinct {', '.join(keys)}, {stamp} from {table}"

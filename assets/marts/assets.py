@@ -41,7 +41,7 @@ def recorded_crime_counts(warehouse: Warehouse) -> MaterializeResult:
     with warehouse.transaction() as conn:
         ensure_fact_table(conn)
         table, months = build_incremental_table(conn, "recorded_crime_counts", ["force_code", "month"],
-                                                "loaded_at", "select * from recorded_crime_loads()")
+                                                "file_sha256", "select * from recorded_crime_loads()")
         return MaterializeResult(metadata={**table_metadata(conn, table),
                                            "months_counted": "all" if months is None else months})
 

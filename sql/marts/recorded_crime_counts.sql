@@ -2,11 +2,12 @@
 -- row per combination: measure_counts counts from these rows rather than from every crime record.
 -- Kept up to date month by month (assets/lib/sql.py: build_incremental_table): only the months loaded
 -- since the last build are counted again, so a month re-delivered into seven years of history costs that
--- month's rows, not 36 million. loaded_at is the load the counts were taken from.
+-- month's rows, not 36 million. file_sha256 is the extract the counts were taken from: a month
+-- delivered again with other bytes is counted again (a byte-identical re-delivery is not loaded).
 select
     crimes.force_code,
     crimes.month,
-    loads.loaded_at,
+    loads.file_sha256,
     crimes.offence_code,
     crimes.is_counted,
     -- the robbery_u25_victims measure's age rule (null: age not recorded, never counted as under 25)
