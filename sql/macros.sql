@@ -11,11 +11,10 @@ create or replace temp macro landed_deliveries(source_name) as table
         on loads.source = source_name and loads.file_name = landed.source_file;
 
 -- The extract each force's month of recorded crime was loaded from (meta.loaded_files: its SHA-256), the
--- stamp that tells marts.recorded_crime_counts which months to count again; the same in two warehouses
--- loaded from the same files, unlike the time of the load.
--- (the table named by a parameter, as delivered_months below does, so it is looked up when used)
--- One row per force and month (a load replaces the month's row; the grouping makes sure a join on it
--- cannot count a record twice).
+-- stamp that tells marts.recorded_crime_counts which months to count again: the same in two warehouses
+-- loaded from the same files, unlike the time of the load. One row per force and month (a load replaces
+-- the month's row; the grouping makes sure a join on it cannot count a record twice). The table is named
+-- by a parameter, as in delivered_months below, so that it is looked up when used.
 create or replace temp macro recorded_crime_loads(loads := 'meta.loaded_files') as table
     select force_code, period as month, max(sha256) as file_sha256
     from query_table(loads)

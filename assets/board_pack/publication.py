@@ -9,7 +9,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 
 from assets.board_pack.pending import new_token, record_publication, settle_pending, write_commit_record
 from assets.lib.resources import Exports, Warehouse
-from assets.lib.sql import build_table, table_metadata
+from assets.lib.sql import build_table, table_columns, table_metadata
 
 FROZEN_TABLES = ("national_measures", "pcp_scorecard")
 
@@ -44,9 +44,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse, ex
                          f"select cast(null as timestamp) as published_at, * from marts.{table} limit 0")
             # a column the mart gained since the first freeze (pcp_scorecard: baseline_low, baseline_high) is
             # added to the snapshot, empty for the quarters frozen before it; rows are then copied by name
-            for name, kind in conn.execute(
-                    "select column_name, data_type from duckdb_columns() where schema_name = 'marts' and "
-                    "table_name = ? order by column_index", [table]).fetchall():
+            for name, kind, _ in table_columns(conn, f"marts.{table}"):
                 conn.execute(f'alter table snapshots.{table} add column if not exists "{name}" {kind}')
         complete, incomplete = _quarter_completeness(conn, board_quarter) if board_quarter else ([], [])
         frozen = {}

@@ -29,6 +29,7 @@ from assets.lib.sql import (
     describe_table,
     frame_of,
     sql_deps,
+    table_columns,
     table_exists,
     table_metadata,
     write_frame,
@@ -58,8 +59,7 @@ def ensure_loaded_files(conn) -> None:
     conn.execute(LOADED_FILES_DDL)
     for column, kind in LOADED_FILES_ADDED.items():
         conn.execute(f"alter table {LOADED_FILES_TABLE} add column if not exists {column} {kind}")
-    if not conn.execute(f"select count(*) = count(comment) from duckdb_columns() where schema_name || '.' || "
-                        f"table_name = '{LOADED_FILES_TABLE}'").fetchone()[0]:
+    if any(comment is None for *_, comment in table_columns(conn, LOADED_FILES_TABLE)):
         conn.execute(f"comment on table {LOADED_FILES_TABLE} is 'Every delivered file loaded: source, file name, "
                      "force, period, SHA-256, rows, when and by which run. A re-delivery replaces its row.'")
         describe_table(conn, LOADED_FILES_TABLE, "loaded_files")

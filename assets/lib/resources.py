@@ -16,6 +16,7 @@ from pydantic import PrivateAttr
 
 from assets.lib import landing
 from assets.lib.landing import LandedFile, SourceLayout
+from assets.lib.sql import quoted_list
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "policing.duckdb"
@@ -73,7 +74,7 @@ class Warehouse(DuckDBResource):
         with super().get_connection() as conn:
             try:
                 # once per database instance: every connection of a held-open run shares the attachment
-                conn.execute(f"attach if not exists '{str(self.scratch).replace(chr(39), chr(39) * 2)}' as {SCRATCH}")
+                conn.execute(f"attach if not exists {quoted_list([str(self.scratch)])} as {SCRATCH}")
                 if self.database not in _SCHEMAS_MADE:
                     for schema in SCHEMAS:
                         conn.execute(f"create schema if not exists {schema}")

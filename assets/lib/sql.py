@@ -187,8 +187,7 @@ def describe_table(conn: duckdb.DuckDBPyConnection, table: str, model: str) -> N
     sees them in the warehouse (duckdb_tables(), duckdb_columns()) and the Dagster UI in the column schema."""
     if _model_files(model):  # meta tables have no model file
         conn.execute(f"comment on table {table} is {_quoted(model_description(model))}")
-    columns = {row[0] for row in conn.execute(
-        "select column_name from duckdb_columns() where schema_name || '.' || table_name = ?", [table]).fetchall()}
+    columns = {name for name, *_ in table_columns(conn, table)}
     for column, text in column_descriptions().get(model, {}).items():
         if column in columns:
             conn.execute(f'comment on column {table}."{column}" is {_quoted(text)}')
@@ -224,6 +223,12 @@ def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
                              ).fetchall()[0][0])
 
 
+def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, str | None]]:
+    """The table's columns in order (named as table_exists names it): name, data type, comment (None: none)."""
+    return conn.execute(f"select column_name, data_type, comment from duckdb_columns() where {_NAMED} "
+                        "order by column_index", {"table": table}).fetchall()
+
+
 def frame_of(conn: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
     """A query's rows as a DataFrame, through Arrow (five times faster than `.df()` for text columns)."""
     return conn.sql(query).to_arrow_table().to_pandas()
@@ -234,9 +239,7 @@ def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, where: str = "")
     clause = f" where {where}" if where else ""
     rows = conn.execute(f"select count(*) from {table}{clause}").fetchone()[0]
     preview = conn.execute(f"select * from {table}{clause} limit {PREVIEW_ROWS}").df()
-    columns = conn.execute(
-        f"select column_name, data_type, comment from duckdb_columns() where {_NAMED} order by column_index",
-        {"table": table}).fetchall()
+    columns = table_columns(conn, table)
     return {
         "table": table,
         "dagster/table_name": table,

@@ -45,6 +45,7 @@ from assets.lib.sql import (
     model_sql,
     quoted_list,
     sql_deps,
+    table_columns,
     table_exists,
     table_metadata,
 )
@@ -328,9 +329,7 @@ def ensure_fact_table(conn, staged: bool = False) -> str:
 def _add_new_columns(conn, fact_sql: str) -> None:
     """A fact table made before the model gained a column (suspect_age) gets it, null on the rows already
     loaded (unknown: a month delivered again fills it in); rows go in by name, so order does not matter."""
-    schema, name = FACT_TABLE.split(".")
-    existing = {row[0] for row in conn.execute(
-        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?", [schema, name]).fetchall()}
+    existing = {name for name, *_ in table_columns(conn, FACT_TABLE)}
     for column, kind in conn.execute(
             f"select column_name, column_type from (describe select * from ({fact_sql}))").fetchall():
         if column not in existing:
