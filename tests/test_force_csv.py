@@ -7,7 +7,14 @@ import duckdb
 import pytest
 
 from assets.lib.errors import RejectedFile
-from assets.lib.force_csv import ForceCsv, load_force_csvs, read_force_csv, read_force_frames, source_rows
+from assets.lib.force_csv import (
+    ForceCsv,
+    drop_force_csvs,
+    load_force_csvs,
+    read_force_csv,
+    read_force_frames,
+    source_rows,
+)
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -105,8 +112,13 @@ def test_a_range_with_no_readable_file_is_an_empty_table(tmp_path: Path):
         assert conn.execute("select count(*) from delivery").fetchone() == (0,)
         assert [c[0] for c in conn.execute("describe delivery").fetchall()] == [
             "ref", "name", "source_file", "source_row", "k"]
-        # nothing of the read is left beside the table
-        assert conn.execute("select table_name from duckdb_tables()").fetchall() == [("delivery",)]
+        # the delivery is a view over the rows as read and the files; dropping it leaves nothing of the read
+        assert conn.execute("select view_name from duckdb_views() where not internal").fetchall() == [("delivery",)]
+        assert sorted(conn.execute("select table_name from duckdb_tables()").fetchall()) == [
+            ("delivery_as_read",), ("delivery_files",)]
+        drop_force_csvs(conn, "delivery")
+        assert conn.execute("select count(*) from duckdb_tables()").fetchone() == (0,)
+        assert conn.execute("select count(*) from duckdb_views() where not internal").fetchone() == (0,)
 
 
 def test_small_files_come_back_one_frame_each_in_the_order_given(tmp_path: Path):

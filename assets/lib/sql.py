@@ -211,21 +211,37 @@ def quoted_list(values: Sequence[str]) -> str:
     return ", ".join("'" + value.replace("'", "''") + "'" for value in values) or "''"
 
 
-# `table` as DuckDB resolves a two-part name: a schema of the connection's database (core.dim_force), else an
-# attached database's main schema (scratch.crime_extracts)
-_NAMED = ("((database_name = current_database() and schema_name || '.' || table_name = $table) "
-          "or (schema_name = 'main' and database_name || '.' || table_name = $table))")
+# `table` as DuckDB resolves a name: schema.table of the connection's database (core.dim_force), else an attached
+# database's main schema (scratch.crime_extracts); a bare name in the current schema. {name}: the catalog
+# function's column for the relation's name
+_NAMED = ("((database_name = current_database() and schema_name || '.' || {name} = $table) "
+          "or (schema_name = 'main' and database_name || '.' || {name} = $table) "
+          "or (database_name = current_database() and schema_name = current_schema() and {name} = $table))")
+
+
+def _is_view(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(conn.execute(f"select count(*) from duckdb_views() where not internal and "
+                             f"{_NAMED.format(name='view_name')}", {"table": table}).fetchall()[0][0])
 
 
 def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether `schema.table` is in the connection's database, or `database.table` in an attached one."""
-    return bool(conn.execute(f"select count(*) from duckdb_tables() where {_NAMED}", {"table": table}
-                             ).fetchall()[0][0])
+    """Whether `schema.table` (a table or a view) is in the connection's database, or `database.table` in an
+    attached one."""
+    return _is_view(conn, table) or bool(conn.execute(
+        f"select count(*) from duckdb_tables() where {_NAMED.format(name='table_name')}", {"table": table}
+    ).fetchall()[0][0])
+
+
+def drop_relation(conn: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop `table` (named as table_exists names it) if it exists, whether a table or a view: DuckDB's DROP
+    must name the kind, and a working table an earlier release made as a table may be a view now."""
+    conn.execute(f"drop {'view' if _is_view(conn, table) else 'table'} if exists {table}")
 
 
 def table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, str | None]]:
     """The table's columns in order (named as table_exists names it): name, data type, comment (None: none)."""
-    return conn.execute(f"select column_name, data_type, comment from duckdb_columns() where {_NAMED} "
+    return conn.execute(f"select column_name, data_type, comment from duckdb_columns() where "
+                        f"{_NAMED.format(name='table_name')} "
                         "order by column_index", {"table": table}).fetchall()
 
 
