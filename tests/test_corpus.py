@@ -906,8 +906,9 @@ def quarantined(pipeline: Pipeline, case: Case) -> list[Path]:
             Path(case.path).parts]
 
 
-# month columns the parsers derive from a delivered date: a rule on them must name the delivered column
-DERIVED_MONTHS = {"date_month", "recorded_month"}
+# columns the parsers derive from delivered ones (a month from a date, a reference with its force and month): a
+# rule on them must name the delivered column
+DERIVED_MONTHS = {"date_month", "recorded_month", "crime_reference_in_month"}
 
 
 def test_every_rule_on_a_derived_column_names_the_delivered_one() -> None:

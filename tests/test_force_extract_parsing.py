@@ -101,7 +101,8 @@ def test_data_docs_escape_delivered_values(tmp_path: Path):
     markup = '<img src=x onerror="document.title=\'X\'">'
     rows = read_force_csv(write_extract(tmp_path, "2021-03", [crime("A/1", "2021-03-05", "34B", victim_age=markup)]),
                           RECORDED_CRIME_COLUMNS, ("suspect_age",)).assign(
-        force_code="E23000014", file_month="2021-03", recorded_month="2021-03", file_sha256="x")
+        force_code="E23000014", file_month="2021-03", recorded_month="2021-03", file_sha256="x",
+        crime_reference_in_month="E23000014 2021-03 A/1")
     docs = tmp_path / "docs"
     outcomes = validate(rows, "recorded_crime", {"offence_codes": ["34B"]}, docs_dir=docs, run_name="markup")
     failed = [o for o in outcomes if not o.success]

@@ -54,7 +54,8 @@ def test_suspect_age_anywhere_in_the_header_with_bom_crlf_and_quotes(tmp_path: P
 
 def _suite_frame(path: Path, month: str):
     return read_force_csv(path, RECORDED_CRIME_COLUMNS, ("suspect_age",)).assign(
-        force_code=FORCE, file_month=month, recorded_month=month, file_sha256="x")
+        force_code=FORCE, file_month=month, recorded_month=month, file_sha256="x",
+        crime_reference_in_month=lambda rows: f"{FORCE} {month} " + rows["crime_reference"])
 
 
 def test_bad_suspect_age_fails_its_rule_naming_file_row_and_value(tmp_path: Path):
@@ -70,6 +71,30 @@ def test_bad_suspect_age_fails_its_rule_naming_file_row_and_value(tmp_path: Path
     assert "empty or whole years 0 to 120" in message
     assert "west-midlands-crimes-2021-05.csv row 3, column 'suspect_age': '17.5'" in message
     assert "row 4, column 'suspect_age': '121'" in message
+
+
+def test_a_reference_repeated_within_a_month_fails_naming_both_rows_and_only_that_file(tmp_path: Path):
+    # read as the crime extracts asset reads a range (its derived columns), validated where the rows lie
+    from assets.lib.force_csv import ForceCsv, load_force_csvs
+    from assets.lib.validation import DuckDBTable, validate
+    from assets.recorded_crime.assets import _DERIVED, FILE_CONSTANTS
+
+    march = write_extract(tmp_path, "2021-03", [crime("A/1", "2021-03-02", "1"), crime("A/2", "2021-03-03", "1"),
+                                                 crime("A/1", "2021-03-04", "1")])
+    # A/2 again in April: another month's file, which the load checks against March, not this rule
+    april = write_extract(tmp_path, "2021-04", [crime("A/2", "2021-04-01", "1")])
+    with duckdb.connect() as conn:
+        files = [ForceCsv(path, {"force_code": FORCE, "file_month": month, "file_sha256": "x"})
+                 for path, month in ((march, "2021-03"), (april, "2021-04"))]
+        load_force_csvs(conn, "delivery", files, RECORDED_CRIME_COLUMNS, ("suspect_age",), FILE_CONSTANTS, _DERIVED)
+        failed = [o for o in validate(DuckDBTable(conn, "delivery"), "recorded_crime", {"offence_codes": ["1"]})
+                  if not o.success]
+    assert [o.check_name for o in failed] == ["crime_reference_unique"]
+    assert failed[0].rows_failing_by_file == {"west-midlands-crimes-2021-03.csv": 2}
+    assert failed[0].unexpected_count == 2
+    message = failed[0].message()
+    assert "west-midlands-crimes-2021-03.csv row 2, column 'crime_reference': 'A/1'" in message
+    assert "west-midlands-crimes-2021-03.csv row 4, column 'crime_reference': 'A/1'" in message
 
 
 def test_file_without_suspect_age_passes_the_suite(tmp_path: Path):

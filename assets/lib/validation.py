@@ -132,9 +132,10 @@ def _temp_view(data: DuckDBTable, name: str, escaped: bool = False) -> str:
 
 
 def _repeated_rows(data: DuckDBTable, columns: Sequence[str], shown: str | None) -> list[dict[str, Any]]:
-    """The rows that break a compound-uniqueness rule, which GX's SQL engine counts but does not list (it
-    returns a query instead): every row whose values of `columns` another row repeats, rows with all of
-    them empty left out as GX leaves them out."""
+    """The rows that break a uniqueness rule GX's SQL engine does not list: compound columns' (it counts them
+    and returns a query instead) and a column's proportion of unique values (a measure of the whole table).
+    Every row whose values of `columns` another row repeats, rows with all of them empty left out as GX
+    leaves them out."""
     keys = ", ".join(f'"{c}"' for c in columns)
     picked = ", ".join(f'"{c}"' for c in dict.fromkeys([*INDEX_COLUMNS, *([shown] if shown else [])]))
     all_empty = " and ".join(f'"{c}" is null' for c in columns)
@@ -142,6 +143,11 @@ def _repeated_rows(data: DuckDBTable, columns: Sequence[str], shown: str | None)
                                f"qualify count(*) over (partition by {keys}) > 1 order by source_file, source_row")
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# the uniqueness rules whose failing rows _repeated_rows lists, and the keyword naming their column(s)
+_UNIQUENESS_UNLISTED = {"expect_compound_columns_to_be_unique": "column_list",
+                        "expect_column_proportion_of_unique_values_to_be_between": "column"}
 
 
 def _raised(exception_info: Any) -> str | None:
@@ -276,16 +282,17 @@ def _validate_table(
         column = meta.get("shown_column") or kwargs.get("column") or kwargs.get("column_A")
         index_rows: Sequence[Mapping[str, Any]] = details.get("unexpected_index_list") or []
         raised = _raised(item.exception_info)
-        if (not item.success and not raised and not index_rows
-                and item.expectation_config.type == "expect_compound_columns_to_be_unique"):
-            index_rows = _repeated_rows(data, kwargs["column_list"], column)
+        unlisted = _UNIQUENESS_UNLISTED.get(item.expectation_config.type)
+        if not item.success and not raised and not index_rows and unlisted:
+            index_rows = _repeated_rows(data, kwargs[unlisted] if unlisted == "column_list" else [kwargs[unlisted]],
+                                        column)
         outcome = ExpectationOutcome(
             check_name=meta["check_name"],
             rule=meta["rule"],
             critical=meta["severity"] == "critical",
             success=bool(item.success),
             element_count=int(details.get("element_count") or rows),
-            unexpected_count=int(details.get("unexpected_count") or 0),
+            unexpected_count=int(details.get("unexpected_count") or len(index_rows)),
         )
         if raised:
             outcome.success = False

@@ -66,14 +66,23 @@ FACT_TABLE = "core.fact_recorded_crime"
 EXTRACTS_TABLE = f"{SCRATCH}.crime_extracts"
 VALIDATED_TABLE = f"{SCRATCH}.validated_crime_extracts"
 EXTRACT_FILES_TABLE = f"{SCRATCH}.crime_extract_files"
+# Columns the suite's rules read, made from the delivered ones (SQL over a row of the extracts, its file's
+# constants among them): recorded_month, from recorded_date as delivered, for the rule that a record lies in
+# the month its file is named for, row by row across a range of months; crime_reference_in_month, the
+# reference with its force and month (null where the reference is), for the rule that a reference is not
+# repeated within the force's month. That rule asks that the key's proportion of unique values be 1, which
+# GX works out with one count(distinct); its rule for three columns' uniqueness joins every row back to their
+# grouping (36 M rows: the suite 34 s with that rule, 23 s with this one). force_code and file_month are of
+# fixed width, so the key is unambiguous.
+_DERIVED = {"recorded_month": "substr(recorded_date, 1, 7)",
+            "crime_reference_in_month": "force_code || ' ' || file_month || ' ' || crime_reference"}
 # every field as delivered (text), the optional ones (null when the file had no such column) each with
-# its _supplied flag, then where it came from; recorded_month feeds the rule that a record lies in the
-# month its file is named for, row by row across a range of months
+# its _supplied flag, the derived ones, then where each row came from
 OPTIONAL_EXTRACT_COLUMNS = tuple(name for column in OPTIONAL_RECORDED_CRIME_COLUMNS
                                  for name in (column, f"{column}_supplied"))
 FILE_CONSTANTS = ("force_code", "file_month", "file_sha256")
-EXTRACT_COLUMNS = (*RECORDED_CRIME_COLUMNS, *OPTIONAL_EXTRACT_COLUMNS, "recorded_month", "source_file",
-                   "source_row", *FILE_CONSTANTS)
+EXTRACT_COLUMNS = (*RECORDED_CRIME_COLUMNS, *OPTIONAL_EXTRACT_COLUMNS, *_DERIVED, "source_file", "source_row",
+                   *FILE_CONSTANTS)
 # the single-run backfill policy is marked beta in Dagster 1.13; it is what makes a range one run
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=Warning)
 MONTHLY = {"partitions_def": monthly_partitions, "backfill_policy": BackfillPolicy.single_run()}
@@ -89,9 +98,6 @@ def _empty_extracts() -> pd.DataFrame:
     frame["source_row"] = pd.Series(dtype="int64")
     return frame
 
-
-# recorded_month, which the suite's month rule reads, from recorded_date as delivered
-_DERIVED = {"recorded_month": "substr(recorded_date, 1, 7)"}
 
 
 @asset(

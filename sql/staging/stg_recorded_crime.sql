@@ -1,6 +1,6 @@
--- One force crime extract (or a month of them) as validated, typed. The source relation is the
--- validated DataFrame registered by the load asset; every value already passed the GX suite, so
--- casts here cannot fail.
+-- The crime extracts of a run's months as validated, typed. The source relation is the view the load asset
+-- makes over scratch.validated_crime_extracts (the refused files left out); every value already passed the
+-- GX suite, so casts here cannot fail.
 with source as (
     select * from validated_crime_extracts
 )
