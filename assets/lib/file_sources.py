@@ -21,7 +21,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, Output, asset
 
 from assets.lib.errors import RejectedFile, read_delivered_file
-from assets.lib.landing import Fingerprint, fingerprint_of
+from assets.lib.landing import Fingerprint, fingerprints_of
 from assets.lib.progress import reading
 from assets.lib.resources import Exports, LandingFolder, Warehouse
 from assets.lib.sql import (
@@ -271,8 +271,7 @@ def file_source_assets(source: FileSource) -> list[AssetsDefinition]:
             loaded = loaded_fingerprints(conn, source.name)
         frames, rejected, parsed, warnings = [], [], {}, {}
         delivered, prints, touched = [], {}, {}
-        for path in source.files(landing.path):
-            found = fingerprint_of(path, loaded.get(path.name))
+        for path, found in fingerprints_of(source.files(landing.path), loaded).items():
             if path.name not in loaded or loaded[path.name].sha256 != found.sha256:
                 prints[path] = found
             elif found != loaded[path.name]:

@@ -34,9 +34,8 @@ from assets.lib.file_sources import (
     refresh_fingerprints,
 )
 from assets.lib.force_csv import FIRST_DATA_ROW, ForceCsv, drop_force_csvs, load_force_csvs
-from assets.lib.landing import FORCE_CRIMES, fingerprint_of, quarantine_misnamed
+from assets.lib.landing import FORCE_CRIMES, fingerprints_of, quarantine_misnamed
 from assets.lib.partitions import month_of, monthly_partitions
-from assets.lib.progress import reading
 from assets.lib.resources import SCRATCH, Exports, LandingFolder, Warehouse
 from assets.lib.sql import (
     create_staging_view,
@@ -118,9 +117,8 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
     files = [f for f in landing.files(FORCE_CRIMES) if f.month in set(months)]
     to_read, unchanged, prints, touched = [], [], [], {}
     by_path = {file.path: file for file in files}
-    for path, _ in reading(list(by_path), "crime extracts (hashing)"):
+    for path, found in fingerprints_of(list(by_path), loaded, "crime extracts (hashing)").items():
         file, known = by_path[path], loaded.get(path.name)
-        found = fingerprint_of(path, known)
         if known is not None and known.sha256 == found.sha256:
             # a byte-identical re-delivery is already in the warehouse: not read, validated or loaded again
             unchanged.append(file.path.name)
