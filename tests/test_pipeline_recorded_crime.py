@@ -3,6 +3,7 @@
 import os
 from datetime import date
 
+import duckdb
 from dagster import DagsterEventType
 
 from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS
@@ -223,6 +224,30 @@ def test_the_fact_checks_look_at_the_months_the_run_loaded(pipeline):
         {"unknown_offence_codes": 0}, {"unknown_offence_codes": 0}]
     assert [m["files_checked"] for m in _check_metadata(
         pipeline, "monthly_sources", "fact_recorded_crime_unique_references")] == [1, 1]
+
+
+def test_the_unique_references_check_reports_a_run_key_held_twice_in_its_force_only():
+    from assets.recorded_crime.assets import repeated_references
+
+    with duckdb.connect() as conn:
+        conn.execute("create schema core; create schema meta")
+        conn.execute("create table core.fact_recorded_crime as select * from (values "
+                     # A/1 loaded by an earlier run in January and by this run in February: held twice
+                     "('F1', 'A/1', date '2021-01-01'), ('F1', 'A/1', date '2021-02-01'), "
+                     "('F1', 'A/2', date '2021-02-01'), "
+                     # the same text in another force is another crime
+                     "('F2', 'A/2', date '2021-02-01'), "
+                     # held twice, but in months this run did not load
+                     "('F3', 'C/1', date '2020-05-01'), ('F3', 'C/1', date '2020-06-01')) "
+                     "as v(force_code, crime_reference, month)")
+        conn.execute("create table meta.loaded_files as select * from (values "
+                     "('crimes', 'F1', date '2021-01-01', 'earlier'), ('crimes', 'F1', date '2021-02-01', 'r'), "
+                     # February of F1 recorded twice for the run: its rows are not doubled by it
+                     "('crimes', 'F1', date '2021-02-01', 'r'), ('crimes', 'F2', date '2021-02-01', 'r'), "
+                     "('crimes', 'F3', date '2020-05-01', 'earlier'), ('crimes', 'F3', date '2020-06-01', 'earlier')) "
+                     "as v(source, force_code, period, run_id)")
+        found = repeated_references(conn, "crimes", "r")
+    assert found.values.tolist() == [["F1", "A/1", 2]]
 
 
 def test_a_file_not_touched_since_it_was_loaded_is_not_read_again_to_hash_it(pipeline, monkeypatch):
