@@ -111,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
                      if heading[:2] in ("1/", "2/", "3/")}
         monthly = durations.get("2/3 monthly_sources", 0.0)
         storage = _size_mb(Path(home))
+        # each step's time, from the runs' own records: where the stages' time went
+        steps = {run.job_name: sorted(((s.end_time - s.start_time, s.step_key) for s in
+                                       instance.get_run_step_stats(run.run_id) if s.start_time and s.end_time),
+                                      reverse=True) for run in instance.get_runs()}
 
         # one month re-delivered for one force, corrected: its last record withdrawn
         redelivered = landing / "force" / "crimes" / f"{slugs[0]}-crimes-{last}.csv"
@@ -132,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(report.problems)} problem(s))")
     for stage, seconds in durations.items():
         print(f"  {stage:<24} {seconds:6.1f} s")
+        # the steps that took a second or more (a run's start, its events and the steps under a second make up
+        # the rest of the stage)
+        for step_seconds, step in steps.get(stage.split(" ")[1], []):
+            if step_seconds >= 1:
+                print(f"      {step:<58} {step_seconds:6.1f} s")
     print(f"  crime load (monthly_sources run): {monthly:.1f} s, {monthly / bare:.1f} x the bare DuckDB load "
           f"({bare:.1f} s)")
     print(f"  whole main job: {whole / bare:.1f} x the bare load")
