@@ -98,7 +98,6 @@ def _empty_extracts() -> pd.DataFrame:
     return frame
 
 
-
 @asset(
     group_name="ingest",
     **MONTHLY,
