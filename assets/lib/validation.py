@@ -145,9 +145,9 @@ def _repeated_rows(data: DuckDBTable, columns: Sequence[str], shown: str | None)
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-# the uniqueness rules whose failing rows _repeated_rows lists, and the keyword naming their column(s)
-_UNIQUENESS_UNLISTED = {"expect_compound_columns_to_be_unique": "column_list",
-                        "expect_column_proportion_of_unique_values_to_be_between": "column"}
+# the uniqueness rules whose failing rows _repeated_rows lists (on their column_list, or their column)
+_UNIQUENESS_UNLISTED = {"expect_compound_columns_to_be_unique",
+                        "expect_column_proportion_of_unique_values_to_be_between"}
 
 
 def _raised(exception_info: Any) -> str | None:
@@ -282,10 +282,9 @@ def _validate_table(
         column = meta.get("shown_column") or kwargs.get("column") or kwargs.get("column_A")
         index_rows: Sequence[Mapping[str, Any]] = details.get("unexpected_index_list") or []
         raised = _raised(item.exception_info)
-        unlisted = _UNIQUENESS_UNLISTED.get(item.expectation_config.type)
-        if not item.success and not raised and not index_rows and unlisted:
-            index_rows = _repeated_rows(data, kwargs[unlisted] if unlisted == "column_list" else [kwargs[unlisted]],
-                                        column)
+        if (not item.success and not raised and not index_rows
+                and item.expectation_config.type in _UNIQUENESS_UNLISTED):
+            index_rows = _repeated_rows(data, kwargs.get("column_list") or [kwargs["column"]], column)
         outcome = ExpectationOutcome(
             check_name=meta["check_name"],
             rule=meta["rule"],

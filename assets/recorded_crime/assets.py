@@ -390,8 +390,8 @@ def _refuse_references_loaded_elsewhere(conn) -> None:
     raise _ReferencesLoadedElsewhere(lines)
 
 
-# The crimes of the months a run loaded: the checks look at these (against the dimensions, and their keys against
-# the rest of the table), so a check's cost is that of the run's months, not of the history already loaded.
+# The crimes of the months a run loaded: the offence and geography checks look at these, so their cost is that of
+# the run's months, not of the history already loaded (repeated_references looks at the run's forces).
 _CRIMES_LOADED_BY_RUN = f"""
     select crimes.* from {FACT_TABLE} as crimes
     inner join (select force_code, period as month from {LOADED_FILES_TABLE} where source = ? and run_id = ?)
