@@ -168,6 +168,27 @@ def test_a_month_range_is_one_run_of_the_monthly_job_and_one_bad_month_is_reject
     assert pipeline.query("select count(*) from duckdb_tables() where schema_name = 'landed' "
                           "and table_name like '%crime_extracts%'") == [(0,)]
 
+    # each month's materialization gives that month's rows: April's seven read, none of them validated or loaded
+    # (its file rejected); the table's schema and preview are on the range's last month only, the asset's latest
+    events = pipeline.instance.all_logs(monthly_run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
+    by_asset: dict[str, dict[str, dict]] = {}
+    for entry in events:
+        materialization = entry.dagster_event.event_specific_data.materialization
+        by_asset.setdefault(materialization.asset_key.to_user_string(), {})[materialization.partition] = {
+            key: value.value for key, value in materialization.metadata.items()}
+    rows = {asset: {month: metadata["dagster/partition_row_count"] for month, metadata in months.items()}
+            for asset, months in by_asset.items()}
+    assert rows == {"crime_extracts": {"2019-04-01": 7, "2019-05-01": 2, "2019-06-01": 3},
+                    "validated_crime_extracts": {"2019-04-01": 0, "2019-05-01": 2, "2019-06-01": 3},
+                    "fact_recorded_crime": {"2019-04-01": 0, "2019-05-01": 2, "2019-06-01": 3}}
+    for asset, months in by_asset.items():
+        assert [month for month, metadata in months.items() if "dagster/column_schema" in metadata] == [
+            "2019-06-01"], asset
+        assert {metadata["dagster/table_name"] for metadata in months.values()} == {
+            {"crime_extracts": "scratch.crime_extracts", "validated_crime_extracts": "scratch.validated_crime_extracts",
+             "fact_recorded_crime": "core.fact_recorded_crime"}[asset]}
+    assert by_asset["fact_recorded_crime"]["2019-06-01"]["rows_by_month"] == {"2019-05": 2, "2019-06": 3}
+
 
 def test_a_reference_repeated_in_a_later_month_of_the_same_range_refuses_the_later_file(pipeline):
     write_extract(pipeline.landing, "2019-04", APRIL)

@@ -35,7 +35,7 @@ from assets.lib.file_sources import (
 )
 from assets.lib.force_csv import FIRST_DATA_ROW, ForceCsv, drop_force_csvs, load_force_csvs
 from assets.lib.landing import FORCE_CRIMES, fingerprints_of, quarantine_misnamed
-from assets.lib.partitions import month_of, monthly_partitions
+from assets.lib.partitions import describe_range, month_of, monthly_partitions
 from assets.lib.resources import SCRATCH, Exports, LandingFolder, Warehouse
 from assets.lib.sql import (
     create_staging_view,
@@ -154,13 +154,18 @@ def crime_extracts(context: AssetExecutionContext, landing: LandingFolder, wareh
         rejected.append(str(error))
     context.log.info(f"{len(file_rows)} file(s) read, {sum(file_rows.values()):,} rows; {len(unchanged)} unchanged, "
                      f"{len(rejected)} rejected")
-    return MaterializeResult(metadata={
+    month_of_file = {file.path.name: file.constants["file_month"] for file in to_read}
+    rows_by_month: dict[str, int] = {}
+    for name, rows in file_rows.items():
+        rows_by_month[month_of_file[name]] = rows_by_month.get(month_of_file[name], 0) + rows
+    describe_range(context, {
         **metadata,
         "months": MetadataValue.json(months),
         "files": MetadataValue.json(file_rows),
         "unchanged_files": MetadataValue.json(unchanged),
         "rejected": MetadataValue.json(rejected),
-    })
+    }, rows_by_month)
+    return MaterializeResult()
 
 
 @asset(
@@ -197,16 +202,18 @@ def validated_crime_extracts(
         conn.execute(f"create view {VALIDATED_TABLE} as select * from {EXTRACTS_TABLE} "
                      f"where source_file not in ({quoted_list(sorted(quarantined))})")
         metadata = table_metadata(conn, VALIDATED_TABLE)
-    yield MaterializeResult(
-        metadata={
-            **metadata,
-            "months": MetadataValue.json(months),
-            "expectations_passed": sum(o.success for o in outcomes),
-            "expectations_failed": sum(not o.success for o in outcomes),
-            "rejected_files": MetadataValue.json(sorted(quarantined - {"*"})),
-            **docs_metadata(exports.data_docs, SUITE),
-        },
-    )
+        rows_by_month = dict(conn.execute(f"select file_month, count(*) from {VALIDATED_TABLE} group by all")
+                             .fetchall())
+    docs = docs_metadata(exports.data_docs, SUITE)
+    describe_range(context, {
+        **metadata,
+        "months": MetadataValue.json(months),
+        "expectations_passed": sum(o.success for o in outcomes),
+        "expectations_failed": sum(not o.success for o in outcomes),
+        "rejected_files": MetadataValue.json(sorted(quarantined - {"*"})),
+        **docs,
+    }, rows_by_month, on_every_month=("expectations_passed", "expectations_failed", *docs))
+    yield MaterializeResult()
     yield from check_results(outcomes, "validated_crime_extracts", quarantined)
 
 
@@ -246,6 +253,10 @@ def fact_recorded_crime(context: AssetExecutionContext, warehouse: Warehouse, la
                 by_month: dict[str, int] = {}
                 for _, _, month, _, rows in loaded:
                     by_month[month] = by_month.get(month, 0) + int(rows)
+                # each month's rows (every force's), and the cancelled records among the months loaded
+                month_rows = {str(month)[:7]: int(rows) for month, rows in conn.execute(
+                    f"select month, count(*) from {FACT_TABLE} where month between ? and ? group by all",
+                    [f"{months[0]}-01", f"{months[-1]}-01"]).fetchall()}
                 cancelled = conn.execute(f"select count(*) filter (where not is_counted) from {FACT_TABLE} "
                                          "where list_contains(?::date[], month)", [loaded_months]).fetchone()[0]
             break
@@ -269,13 +280,14 @@ def fact_recorded_crime(context: AssetExecutionContext, warehouse: Warehouse, la
         # 0.3 s after a checkpoint of 0.1 s
         conn.execute("checkpoint")
     context.log.info(f"loaded {len(loaded)} file(s) over {len(months)} month(s); refused {sorted(refused)}")
-    return MaterializeResult(metadata={
+    describe_range(context, {
         **metadata,
         "files_loaded": MetadataValue.json(sorted(name for name, *_ in loaded)),
         "files_refused": MetadataValue.json(sorted(refused)),
         "rows_by_month": MetadataValue.json(by_month),
         "cancelled_records": int(cancelled),
-    })
+    }, month_rows)
+    return MaterializeResult()
 
 
 def _load_validated(conn, refused: set[str], run_id: str) -> list[tuple]:
