@@ -3,7 +3,6 @@ laid out to print. A pure function of the mart frames passed in (no Dagster, no 
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -22,7 +21,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.functions import tostring
+from openpyxl.writer.excel import ExcelWriter
 
 from assets.board_pack.common import (
     cyclic_gc_paused,
@@ -679,21 +678,32 @@ def _notes_sheet(sheet: Worksheet, national: pd.DataFrame, in_order: Sequence[Ma
     _for_print(sheet)
 
 
+class _StampedZip(zipfile.ZipFile):
+    """A deflated zip every entry of which is dated `stamp`: openpyxl names its entries by string, which zipfile
+    dates with the wall clock."""
+
+    def __init__(self, path: Path, stamp: datetime) -> None:
+        super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self._date_time = stamp.timetuple()[:6]
+
+    def writestr(self, name: str | zipfile.ZipInfo, data: str | bytes, *args, **kwargs) -> None:
+        if not isinstance(name, zipfile.ZipInfo):
+            name = zipfile.ZipInfo(name, date_time=self._date_time)
+            name.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(name, data, *args, **kwargs)
+
+    def write(self, filename, arcname=None, *args, **kwargs) -> None:  # a sheet openpyxl wrote to a file first
+        self.writestr(arcname or str(filename), Path(filename).read_bytes())
+
+
 def _save_reproducibly(workbook: Workbook, path: Path, stamp: datetime) -> None:
     """Save with fixed timestamps (document properties and zip entries) so re-writing an unchanged quarter gives
-    the same bytes: a published workbook can then be compared with a re-run byte for byte."""
-    buffer = io.BytesIO()
-    workbook.save(buffer)  # openpyxl stamps "modified" with the wall clock here; replaced below
+    the same bytes: a published workbook can then be compared with a re-run byte for byte. openpyxl's own save
+    stamps "modified" with the wall clock; its writer is given the stamped zip instead (the workbook was saved
+    to a buffer and deflated a second time to re-date it: 15 ms of a document's 200)."""
     workbook.properties.modified = stamp
-    core = workbook.properties.to_tree()
-
     path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = tostring(core) if item.filename == "docProps/core.xml" else source.read(item.filename)
-            entry = zipfile.ZipInfo(item.filename, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, data)
+    ExcelWriter(workbook, _StampedZip(path, stamp)).save()
 
 
 @cyclic_gc_paused()
