@@ -44,3 +44,21 @@ def test_a_failure_is_summarised_as_markdown_in_the_check(tmp_path: Path) -> Non
         "|---|---|---|",
         "| west-midlands-drug-activity-2022-01.csv | 1 | row 3, column 'activity_type': 'Drug \\| raid' |",
     ]
+
+
+def test_the_index_lists_the_newest_validations_and_older_results_are_archived(tmp_path: Path, monkeypatch) -> None:
+    # GX reads every stored result again to rebuild the index after each validation: the store keeps the newest
+    # (two here), so that cost stays flat as the history grows; an older run's page stays on disk
+    import assets.lib.validation as validation
+
+    monkeypatch.setattr(validation, "DATA_DOCS_INDEX_RUNS", 2)
+    docs = tmp_path / "docs"
+    for run_name in ("oldest-run", "middle-run", "newest-run"):
+        validate(drug_rows(), "drug_activity", docs_dir=docs, run_name=run_name)
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert "newest-run" in index and "middle-run" in index and "oldest-run" not in index
+    archive = docs / ".results-archive"
+    assert [p.relative_to(archive).parts[:2] for p in archive.rglob("*.json")] == [("drug_activity", "oldest-run")]
+    assert sorted(p.name for p in (docs / ".results" / "drug_activity").iterdir()) == ["middle-run", "newest-run"]
+    # the oldest run's page stays: the links to it on earlier materializations still open
+    assert list((docs / "validations" / "drug_activity" / "oldest-run").rglob("*.html"))

@@ -1,4 +1,5 @@
-"""Great Expectations' Data Docs page views, with the compiled Jinja templates kept for the process.
+"""Great Expectations' Data Docs page views, with the compiled Jinja templates kept for the process, and its
+index builder keeping the pages of archived results.
 
 GX builds a new Jinja environment for every page it renders, so each validation compiled the same
 54 templates again (about half a second of a small source's validation). These views are GX's own
@@ -8,6 +9,7 @@ template's name and source checksum, so a changed template is compiled again.
 
 from __future__ import annotations
 
+from great_expectations.render.renderer.site_builder import DefaultSiteIndexBuilder
 from great_expectations.render.view import DefaultJinjaIndexPageView, DefaultJinjaPageView
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
@@ -44,3 +46,17 @@ class PageView(_TemplatesCompiledOnce, DefaultJinjaPageView):
 
 class IndexPageView(_TemplatesCompiledOnce, DefaultJinjaIndexPageView):
     pass
+
+
+class IndexKeepingPages(DefaultSiteIndexBuilder):
+    """GX's index builder, listing the validations whose results are in the store rather than every page.
+
+    The store keeps the newest validations' results only (validation.archive_old_results moves the rest to
+    .results-archive), so that the index GX rebuilds after every validation reads a bounded number of them.
+    GX's own builder lists every page on disk and deletes the pages without a stored result; this one lists
+    the stored results, so the older pages stay (the Data Docs links on earlier materializations keep
+    opening) and the listing does not grow with them."""
+
+    def _build_validation_and_profiling_result_site_keys(self, skip_and_clean_missing: bool) -> list:
+        store = self.site_section_builders_config["validations"].get("source_store_name")
+        return list(self.data_context.stores[store].list_keys())
