@@ -395,3 +395,18 @@ def test_a_warehouse_that_cannot_be_opened_leaves_nothing_out(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_the_published_warehouse_keeps_the_format_duckdb_1_reads_and_the_scratch_file_is_current(pipeline):
+    # analysts open the published file with duckdb 1.x tools: written as v1.0.0 storage; the scratch database only
+    # runs open, in DuckDB's own format (cheaper to write)
+    load_quarter(pipeline)
+
+    def storage_version(path) -> str:
+        with duckdb.connect(str(path), read_only=True) as conn:
+            return conn.execute("select tags['storage_version'] from duckdb_databases() "
+                                "where database_name = current_database()").fetchone()[0]
+
+    assert storage_version(pipeline.warehouse_path) == "v1.0.0+"
+    scratch = pipeline.resources["warehouse"].scratch
+    assert scratch.exists() and storage_version(scratch) != "v1.0.0+"
