@@ -62,3 +62,23 @@ def test_the_index_lists_the_newest_validations_and_older_results_are_archived(t
     assert sorted(p.name for p in (docs / ".results" / "drug_activity").iterdir()) == ["middle-run", "newest-run"]
     # the oldest run's page stays: the links to it on earlier materializations still open
     assert list((docs / "validations" / "drug_activity" / "oldest-run").rglob("*.html"))
+
+
+def test_every_validated_suite_keeps_its_expectations_page(tmp_path: Path) -> None:
+    # each validation's GX context holds its own suite only: GX's index builder deleted every other suite's page,
+    # so the index listed the last suite validated and the earlier validation pages linked to nothing
+    from assets.lib.force_csv import read_force_csv
+    from assets.recorded_crime.parser import RECORDED_CRIME_COLUMNS
+    from tests.conftest import crime, write_extract
+
+    crimes = read_force_csv(write_extract(tmp_path, "2021-03", [crime("A/1", "2021-03-05", "34B")]),
+                            RECORDED_CRIME_COLUMNS, ("suspect_age",)).assign(
+        force_code="E23000014", file_month="2021-03", recorded_month="2021-03", file_sha256="x",
+        crime_reference_in_month="E23000014 2021-03 A/1")
+    docs = tmp_path / "docs"
+    validate(drug_rows(), "drug_activity", docs_dir=docs, run_name="drugs")
+    validate(crimes, "recorded_crime", {"offence_codes": ["34B"]}, docs_dir=docs, run_name="crimes")
+    pages = sorted(p.name for p in (docs / "expectations").glob("*.html"))
+    assert pages == ["drug_activity.html", "recorded_crime.html"]
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert "expectations/drug_activity.html" in index and "expectations/recorded_crime.html" in index

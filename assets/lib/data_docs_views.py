@@ -57,6 +57,11 @@ class IndexKeepingPages(DefaultSiteIndexBuilder):
     the stored results, so the older pages stay (the Data Docs links on earlier materializations keep
     opening) and the listing does not grow with them."""
 
+    def _add_expectations_to_index_links(self, index_links_dict, skip_and_clean_missing: bool) -> None:  # noqa: ARG002
+        # each validation's context holds its own suite only: GX deleted every other suite's page, so the index
+        # listed the last suite validated and the other validation pages' links to their suites went nowhere
+        super()._add_expectations_to_index_links(index_links_dict, skip_and_clean_missing=False)
+
     def _build_validation_and_profiling_result_site_keys(self, skip_and_clean_missing: bool) -> list:
         store = self.site_section_builders_config["validations"].get("source_store_name")
         return list(self.data_context.stores[store].list_keys())
