@@ -55,9 +55,9 @@ class IndexKeepingPages(DefaultSiteIndexBuilder):
     .results-archive), so that the index GX rebuilds after every validation reads a bounded number of them.
     GX's own builder lists every page on disk and deletes the pages without a stored result; this one lists
     the stored results, so the older pages stay (the Data Docs links on earlier materializations keep
-    opening) and the listing does not grow with them."""
+    opening) and the listing does not grow with them. It deletes no suite's expectations page either."""
 
-    def _add_expectations_to_index_links(self, index_links_dict, skip_and_clean_missing: bool) -> None:  # noqa: ARG002
+    def _add_expectations_to_index_links(self, index_links_dict, skip_and_clean_missing: bool) -> None:
         # each validation's context holds its own suite only: GX deleted every other suite's page, so the index
         # listed the last suite validated and the other validation pages' links to their suites went nowhere
         super()._add_expectations_to_index_links(index_links_dict, skip_and_clean_missing=False)

@@ -8,6 +8,8 @@ from typing import Any
 
 from dagster import AssetExecutionContext, MonthlyPartitionsDefinition
 
+from assets.lib.sql import TABLE_NAMED
+
 # The national baseline starts July 2018; forces usually hold a few years before it. Earlier
 # deliveries need POLICING_FIRST_MONTH set (read when the definitions load).
 FIRST_MONTH = os.environ.get("POLICING_FIRST_MONTH", "2015-04-01")
@@ -20,10 +22,6 @@ def month_of(partition_key: str) -> str:
     return partition_key[:7]
 
 
-# what every month's materialization says of the table (table_metadata's name and row count)
-_TABLE_NAMED = ("table", "dagster/table_name", "dagster/row_count")
-
-
 def describe_range(context: AssetExecutionContext, metadata: Mapping[str, Any], rows_by_month: Mapping[str, int],
                    on_every_month: Sequence[str] = ()) -> None:
     """Put a run's `metadata` on the materialization of each month of its range (`context.partition_keys`).
@@ -34,7 +32,7 @@ def describe_range(context: AssetExecutionContext, metadata: Mapping[str, Any], 
     and row count, the keys in `on_every_month` and its own rows (`dagster/partition_row_count`, from
     `rows_by_month` by 'YYYY-MM'); the rest (the table's schema, preview, file lists) goes on the last month's
     only: the asset's latest materialization, the one the UI shows for the asset."""
-    everywhere = {key: value for key, value in metadata.items() if key in (*_TABLE_NAMED, *on_every_month)}
+    everywhere = {key: value for key, value in metadata.items() if key in (*TABLE_NAMED, *on_every_month)}
     keys = context.partition_keys
     for key in keys:
         context.add_asset_metadata(

@@ -250,6 +250,10 @@ def frame_of(conn: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
     return conn.sql(query).to_arrow_table().to_pandas()
 
 
+# the keys of table_metadata that name the table and count its rows (the rest describe it: schema, preview)
+TABLE_NAMED = ("table", "dagster/table_name", "dagster/row_count")
+
+
 def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, where: str = "") -> dict[str, Any]:
     """Row count and a preview, the metadata every materialization carries."""
     clause = f" where {where}" if where else ""
